@@ -1,0 +1,67 @@
+#include "common/cli.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <cstdio>
+#include <exception>
+#include <memory>
+
+#include "base/log.hpp"
+#include "ma_version.hpp"
+
+namespace cli {
+
+int run(const std::string& tool, const std::string& description, const std::vector<Command>& commands, int argc,
+        char** argv) {
+  CLI::App app{description, tool};
+  app.require_subcommand(1);
+  app.set_help_all_flag("--help-all", "Show help for every command");
+  std::string log_level = "info";
+  app.add_option("--log-level", log_level, "Log level: trace, debug, info, warn, error, off")
+      ->capture_default_str();
+  std::vector<std::function<base::Status()>> handlers(commands.size());
+  std::vector<CLI::App*> subs;
+  for (size_t i = 0; i < commands.size(); ++i) {
+    CLI::App* sub = app.add_subcommand(commands[i].name, commands[i].help);
+    handlers[i] = commands[i].setup(*sub);
+    subs.push_back(sub);
+  }
+  try {
+    app.parse(argc, argv);
+  } catch (const CLI::ParseError& e) {
+    return app.exit(e) == 0 ? 0 : base::exit_status(base::ErrorCode::kUsage);
+  }
+  if (auto st = base::setup_logging(log_level); !st) {
+    std::fprintf(stderr, "%s: %s\n", tool.c_str(), st.error().to_string().c_str());
+    return base::exit_status(st.error().code);
+  }
+  try {
+    for (size_t i = 0; i < subs.size(); ++i) {
+      if (!subs[i]->parsed()) continue;
+      base::Status st = handlers[i]();
+      base::progress_done();
+      if (!st) {
+        std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), st.error().to_string().c_str());
+        return base::exit_status(st.error().code);
+      }
+      return 0;
+    }
+  } catch (const std::exception& e) {
+    base::progress_done();
+    std::fprintf(stderr, "%s: internal error: %s\n", tool.c_str(), e.what());
+    return base::exit_status(base::ErrorCode::kInternal);
+  }
+  return base::exit_status(base::ErrorCode::kUsage);
+}
+
+Command version_command(const std::string& tool) {
+  return Command{"version", "Print the version and the git commit this binary was built from",
+                 [tool](CLI::App&) {
+                   return [tool]() -> base::Status {
+                     std::printf("%s %s (commit %s)\n", tool.c_str(), MA_VERSION, MA_GIT_COMMIT);
+                     return {};
+                   };
+                 }};
+}
+
+}  // namespace cli

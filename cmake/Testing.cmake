@@ -1,0 +1,20 @@
+# ma_add_library(NAME SOURCES... DEPS ...): one static library per libs/<name>, target ma_<name>.
+# Sources named *_test.cpp in the same folder become the ma_<name>_tests executable.
+include(GoogleTest)
+enable_testing()
+
+function(ma_add_library name)
+  cmake_parse_arguments(A "" "" "SOURCES;DEPS;TESTS;TEST_DEPS" ${ARGN})
+  add_library(ma_${name} STATIC ${A_SOURCES})
+  target_include_directories(ma_${name} PUBLIC "${CMAKE_SOURCE_DIR}/libs")
+  target_link_libraries(ma_${name} PUBLIC ${A_DEPS})
+  if(MA_BUILD_TESTS AND A_TESTS)
+    add_executable(ma_${name}_tests ${A_TESTS})
+    target_link_libraries(ma_${name}_tests PRIVATE ma_${name} ${A_TEST_DEPS} GTest::gtest_main GTest::gmock)
+    target_compile_definitions(ma_${name}_tests PRIVATE
+      MA_SHARED_DIR="${MA_SHARED_DIR}" MA_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+      MA_BINARY_DIR="${CMAKE_BINARY_DIR}")
+    gtest_discover_tests(ma_${name}_tests DISCOVERY_MODE PRE_TEST
+      PROPERTIES LABELS unit TIMEOUT 600)
+  endif()
+endfunction()

@@ -1,0 +1,15 @@
+// String helpers over std::string_view (no allocation unless the result needs it).
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+namespace base {
+
+std::vector<std::string_view> split(std::string_view s, char sep);
+std::string_view trim(std::string_view s);
+std::string join(const std::vector<std::string>& parts, std::string_view sep);
+bool parse_int64(std::string_view s, long long* out);
+
+}  // namespace base

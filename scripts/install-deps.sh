@@ -1,0 +1,28 @@
+#!/usr/bin/env bash
+# Installs the Debian 12 packages the project needs to build and test, only when missing.
+# Usage: scripts/install-deps.sh [build|test|demo]
+set -euo pipefail
+what=${1:-build}
+pkgs=(build-essential cmake ninja-build ccache pkg-config git
+      libyaml-cpp-dev libarchive-dev libssl-dev libcurl4-openssl-dev zlib1g-dev
+      nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
+      libexpected-dev libdeflate-dev)
+case "$what" in
+  test|demo)
+    # Runtime tools the tests and the demo drive: sandbox, container engine, registry, image tools,
+    # and the host packages the offline bootstrap repository is made from.
+    pkgs+=(bubblewrap podman skopeo umoci docker-registry python3 python3-jsonschema pigz
+           busybox-static dash tar make gcc gcc-12 cpp-12 binutils libc6-dev linux-libc-dev
+           libgcc-12-dev curl dpkg-dev) ;;
+esac
+missing=()
+for p in "${pkgs[@]}"; do
+  dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
+done
+if ((${#missing[@]})); then
+  echo "install-deps: installing ${missing[*]}" >&2
+  SUDO=""
+  [ "$(id -u)" = 0 ] || SUDO=sudo
+  $SUDO apt-get update -qq
+  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+fi
