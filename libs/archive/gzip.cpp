@@ -1,0 +1,157 @@
+#include "archive/gzip.hpp"
+
+#include <algorithm>
+#include <memory>
+
+#include <libdeflate.h>
+#include <zlib.h>
+
+namespace archive {
+
+namespace {
+
+constexpr size_t kChunk = 256 * 1024;
+
+struct Inflater {
+  z_stream z{};
+  bool ok = false;
+  Inflater() { ok = inflateInit2(&z, 16 + MAX_WBITS) == Z_OK; }
+  ~Inflater() {
+    if (ok) inflateEnd(&z);
+  }
+};
+
+tl::unexpected<base::Error> gz_error(size_t offset, const std::string& what) {
+  return base::fail(base::ErrorCode::kFormat, "gzip member at offset " + std::to_string(offset) + ": " + what);
+}
+
+// Inflates the member starting at `off`; appends output to `out` when given.
+// Returns the member's compressed length.
+base::Result<size_t> inflate_member(Inflater& inf, std::string_view file, size_t off, std::string* out,
+                                    size_t max_output) {
+  if (file.size() - off < 2 || uint8_t(file[off]) != 0x1f || uint8_t(file[off + 1]) != 0x8b)
+    return gz_error(off, "not a gzip member (bad magic)");
+  if (inflateReset(&inf.z) != Z_OK) return gz_error(off, "inflateReset failed");
+  std::string scratch;
+  if (!out) scratch.resize(kChunk);
+  size_t avail_total = file.size() - off;
+  inf.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(file.data() + off));
+  size_t fed = 0;
+  while (true) {
+    if (inf.z.avail_in == 0 && fed < avail_total) {
+      uInt n = uInt(std::min<size_t>(avail_total - fed, 1u << 30));
+      inf.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(file.data() + off + fed));
+      inf.z.avail_in = n;
+      fed += n;
+    }
+    size_t before = 0;
+    if (out) {
+      before = out->size();
+      size_t grow = std::min(kChunk, max_output - before);
+      if (grow == 0) return gz_error(off, "output exceeds the limit of " + std::to_string(max_output) + " bytes");
+      out->resize(before + grow);
+      inf.z.next_out = reinterpret_cast<Bytef*>(out->data() + before);
+      inf.z.avail_out = uInt(grow);
+    } else {
+      inf.z.next_out = reinterpret_cast<Bytef*>(scratch.data());
+      inf.z.avail_out = uInt(scratch.size());
+    }
+    uInt avail_out_before = inf.z.avail_out;
+    int rc = inflate(&inf.z, Z_NO_FLUSH);
+    if (out) out->resize(before + (avail_out_before - inf.z.avail_out));
+    if (rc == Z_STREAM_END) return fed - inf.z.avail_in;
+    if (rc == Z_BUF_ERROR && inf.z.avail_in == 0 && fed == avail_total) return gz_error(off, "truncated");
+    if (rc != Z_OK && rc != Z_BUF_ERROR)
+      return gz_error(off, std::string("corrupt data (") + (inf.z.msg ? inf.z.msg : "zlib error") + ")");
+  }
+}
+
+void put_le32(std::string* s, uint32_t v) {
+  for (int i = 0; i < 4; ++i) s->push_back(char((v >> (8 * i)) & 0xff));
+}
+
+}  // namespace
+
+base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file) {
+  Inflater inf;
+  if (!inf.ok) return base::fail(base::ErrorCode::kInternal, "zlib: inflateInit2 failed");
+  if (file.empty()) return gz_error(0, "empty input");
+  std::vector<GzipMember> members;
+  size_t off = 0;
+  while (off < file.size()) {
+    TRY_ASSIGN(size_t len, inflate_member(inf, file, off, nullptr, 0));
+    members.push_back({off, len});
+    off += len;
+  }
+  return members;
+}
+
+base::Result<std::string> gunzip(std::string_view gz, size_t max_output) {
+  Inflater inf;
+  if (!inf.ok) return base::fail(base::ErrorCode::kInternal, "zlib: inflateInit2 failed");
+  if (gz.empty()) return gz_error(0, "empty input");
+  std::string out;
+  size_t off = 0;
+  while (off < gz.size()) {
+    TRY_ASSIGN(size_t len, inflate_member(inf, gz, off, &out, max_output));
+    off += len;
+  }
+  return out;
+}
+
+uint8_t gzip_xfl(int level) { return level >= 8 ? 2 : level < 2 ? 4 : 0; }
+
+std::string gzip_header(int level) {
+  std::string h = {'\x1f', '\x8b', '\x08', '\0', '\0', '\0', '\0', '\0'};
+  h.push_back(char(gzip_xfl(level)));
+  h.push_back('\xff');
+  return h;
+}
+
+std::string gzip_compress(std::string_view data, int level) {
+  level = std::clamp(level, 1, 12);
+  std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> c(
+      libdeflate_alloc_compressor(level), &libdeflate_free_compressor);
+  if (!c) return gzip_compress_zlib(data, std::min(level, 9));  // allocation failure only
+  std::string out = gzip_header(level);
+  size_t head = out.size();
+  out.resize(head + libdeflate_deflate_compress_bound(c.get(), data.size()));
+  size_t n = libdeflate_deflate_compress(c.get(), data.data(), data.size(), out.data() + head, out.size() - head);
+  out.resize(head + n);  // n > 0: the buffer is at the bound
+  put_le32(&out, libdeflate_crc32(0, data.data(), data.size()));
+  put_le32(&out, uint32_t(data.size()));
+  return out;
+}
+
+std::string gzip_compress_zlib(std::string_view data, int level) {
+  level = std::clamp(level, 1, 9);
+  z_stream z{};
+  deflateInit2(&z, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  std::string out = gzip_header(level);
+  size_t head = out.size();
+  out.resize(head + deflateBound(&z, data.size()) + 16);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(data.data()));
+  z.next_out = reinterpret_cast<Bytef*>(out.data() + head);
+  size_t in_left = data.size(), out_used = 0;
+  int rc;
+  do {
+    uInt in_now = uInt(std::min<size_t>(in_left, 1u << 30));
+    z.avail_in = in_now;
+    z.avail_out = uInt(std::min<size_t>(out.size() - head - out_used, 1u << 30));
+    uInt out_before = z.avail_out;
+    rc = deflate(&z, in_now == in_left ? Z_FINISH : Z_NO_FLUSH);
+    in_left -= in_now - z.avail_in;
+    out_used += out_before - z.avail_out;
+    if (z.avail_out == 0 && rc != Z_STREAM_END) {
+      out.resize(out.size() + kChunk);
+      z.next_out = reinterpret_cast<Bytef*>(out.data() + head + out_used);
+    }
+  } while (rc != Z_STREAM_END);
+  deflateEnd(&z);
+  out.resize(head + out_used);
+  put_le32(&out, uint32_t(crc32_z(0, reinterpret_cast<const Bytef*>(data.data()), data.size())));
+  put_le32(&out, uint32_t(data.size()));
+  return out;
+}
+
+}  // namespace archive

@@ -1,0 +1,55 @@
+// The gzip layer: member discovery and decompression (zlib), deterministic compression.
+//
+// An .apk is 2-3 gzip members back to back (signature, control, data) and its signature
+// and checksums cover the compressed bytes of single members, so find_gzip_members()
+// reports where each member starts and ends. gunzip() inflates one or several members.
+//
+// gzip_compress() writes ONE member with a fixed header: MTIME 0, XFL 2 for levels >= 8,
+// 4 for levels < 2, else 0, OS 255 (unknown). Same input and level give the same bytes
+// (for a given libdeflate build). It uses libdeflate (levels 1-12), which measured
+// faster than zlib at equal or better ratio (bench/gzip_bench.cpp); the parallel and
+// streaming compressors in gzip_parallel.hpp use zlib because they need a preset
+// dictionary and sync flushes.
+#pragma once
+
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.hpp"
+
+namespace archive {
+
+struct GzipMember {
+  size_t offset;  // first byte of the member (its 1f 8b)
+  size_t length;  // compressed bytes including header and trailer
+};
+
+// Splits a file of concatenated gzip members. Errors on truncation, corruption or
+// trailing bytes that are not a gzip member.
+base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file);
+
+// Inflates one or several members into their concatenated output; errors when the
+// output would exceed `max_output` bytes.
+base::Result<std::string> gunzip(std::string_view gz, size_t max_output = SIZE_MAX);
+
+enum class GzipLevel : int { kFast = 1, kDefault = 6, kBest = 9 };
+
+// Deterministic single-member gzip of `data` (level clamped to 1..12).
+std::string gzip_compress(std::string_view data, int level = 6);
+inline std::string gzip_compress(std::string_view data, GzipLevel level) {
+  return gzip_compress(data, static_cast<int>(level));
+}
+
+// Same format with zlib's deflate (single thread); kept for comparison and for
+// callers that want zlib's exact output.
+std::string gzip_compress_zlib(std::string_view data, int level = 6);
+
+// The 10-byte header every compressor here writes.
+std::string gzip_header(int level);
+// XFL byte for a level (RFC 1952: 2 = best compression, 4 = fastest).
+uint8_t gzip_xfl(int level);
+
+}  // namespace archive

@@ -1,0 +1,182 @@
+#include "archive/gzip_parallel.hpp"
+
+#include <algorithm>
+#include <atomic>
+#include <thread>
+#include <vector>
+
+#include <zlib.h>
+
+#include "archive/gzip.hpp"
+
+namespace archive {
+
+namespace {
+
+constexpr size_t kWindow = 32 * 1024;
+
+struct Block {
+  std::string_view in, dict;
+  bool final = false;
+  std::string out;
+  uint32_t crc = 0;
+};
+
+void deflate_block(Block* b, int level) {
+  z_stream z{};
+  deflateInit2(&z, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
+  if (!b->dict.empty())
+    deflateSetDictionary(&z, reinterpret_cast<const Bytef*>(b->dict.data()), uInt(b->dict.size()));
+  b->out.resize(deflateBound(&z, b->in.size()) + 64);
+  z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(b->in.data()));
+  z.avail_in = uInt(b->in.size());
+  size_t used = 0;
+  int flush = b->final ? Z_FINISH : Z_SYNC_FLUSH;
+  while (true) {
+    z.next_out = reinterpret_cast<Bytef*>(b->out.data() + used);
+    z.avail_out = uInt(b->out.size() - used);
+    int rc = deflate(&z, flush);
+    used = b->out.size() - z.avail_out;
+    bool done = b->final ? rc == Z_STREAM_END : (z.avail_in == 0 && z.avail_out != 0);
+    if (done) break;
+    b->out.resize(b->out.size() * 2);
+  }
+  deflateEnd(&z);
+  b->out.resize(used);
+  b->crc = uint32_t(crc32_z(0, reinterpret_cast<const Bytef*>(b->in.data()), b->in.size()));
+}
+
+unsigned resolve_threads(unsigned t) {
+  if (t == 0) t = std::thread::hardware_concurrency();
+  return std::max(1u, t);
+}
+
+// Compresses `data` (preceded by `dict` in the stream) block by block on `threads`.
+std::vector<Block> deflate_blocks(std::string_view dict, std::string_view data, size_t block_size, int level,
+                                  bool final, unsigned threads) {
+  std::vector<Block> blocks;
+  for (size_t off = 0; off < data.size() || (blocks.empty() && final); off += block_size) {
+    Block b;
+    b.in = data.substr(off, std::min(block_size, data.size() - off));
+    if (off >= kWindow) {
+      b.dict = data.substr(off - kWindow, kWindow);
+    } else {
+      // The window reaches back into the previous batch.
+      size_t from_prev = std::min(kWindow - off, dict.size());
+      if (off == 0) b.dict = dict.substr(dict.size() - from_prev);
+      else b.dict = {};  // filled below from a joined buffer
+    }
+    blocks.push_back(std::move(b));
+    if (data.empty()) break;
+  }
+  if (final) blocks.back().final = true;
+  // Blocks with 0 < off < 32 KiB only arise when block_size < 32 KiB; join their window.
+  std::vector<std::string> joined(blocks.size());
+  for (size_t i = 1; i < blocks.size(); ++i) {
+    size_t off = i * block_size;
+    if (off < kWindow) {
+      size_t from_prev = std::min(kWindow - off, dict.size());
+      joined[i] = std::string(dict.substr(dict.size() - from_prev)) + std::string(data.substr(0, off));
+      blocks[i].dict = joined[i];
+    }
+  }
+  unsigned n = std::min<size_t>(resolve_threads(threads), blocks.size());
+  if (n <= 1) {
+    for (auto& b : blocks) deflate_block(&b, level);
+  } else {
+    std::atomic<size_t> next{0};
+    std::vector<std::thread> pool;
+    for (unsigned t = 0; t < n; ++t)
+      pool.emplace_back([&] {
+        for (size_t i; (i = next.fetch_add(1)) < blocks.size();) deflate_block(&blocks[i], level);
+      });
+    for (auto& th : pool) th.join();
+  }
+  return blocks;
+}
+
+void put_le32(std::string* s, uint32_t v) {
+  for (int i = 0; i < 4; ++i) s->push_back(char((v >> (8 * i)) & 0xff));
+}
+
+}  // namespace
+
+std::string gzip_parallel(std::string_view data, int level, size_t block_size, unsigned threads) {
+  level = std::clamp(level, 1, 9);
+  block_size = std::max<size_t>(block_size, 1);
+  std::string out = gzip_header(level);
+  auto blocks = deflate_blocks({}, data, block_size, level, true, threads);
+  uint32_t crc = 0;
+  size_t total = out.size() + 8;
+  for (const auto& b : blocks) total += b.out.size();
+  out.reserve(total);
+  for (const auto& b : blocks) {
+    out += b.out;
+    crc = uint32_t(crc32_combine(crc, b.crc, z_off_t(b.in.size())));
+  }
+  put_le32(&out, crc);
+  put_le32(&out, uint32_t(data.size()));
+  return out;
+}
+
+GzipSink::GzipSink(Sink& out, int level, size_t block_size, unsigned threads)
+    : out_(out),
+      level_(std::clamp(level, 1, 9)),
+      block_size_(std::max<size_t>(block_size, 1)),
+      threads_(resolve_threads(threads)) {}
+
+base::Status GzipSink::flush_batch(std::string_view batch, bool final) {
+  if (!header_done_) {
+    TRY(out_.write(gzip_header(level_)));
+    header_done_ = true;
+  }
+  auto blocks = deflate_blocks(dict_, batch, block_size_, level_, final, threads_);
+  std::string joined;
+  for (const auto& b : blocks) {
+    joined += b.out;
+    crc_ = uint32_t(crc32_combine(crc_, b.crc, z_off_t(b.in.size())));
+  }
+  if (batch.size() >= kWindow) {
+    dict_.assign(batch.substr(batch.size() - kWindow));
+  } else {
+    dict_ += batch;
+    if (dict_.size() > kWindow) dict_.erase(0, dict_.size() - kWindow);
+  }
+  return out_.write(joined);
+}
+
+base::Status GzipSink::write(std::string_view data) {
+  if (finished_) return base::fail(base::ErrorCode::kInternal, "gzip stream: write after finish()");
+  total_in_ += data.size();
+  size_t batch = block_size_ * threads_;
+  // Keep at least one byte buffered so that the final block is always compressed by finish().
+  if (buffer_.empty()) {
+    size_t full = data.size() > batch ? (data.size() - 1) / batch * batch : 0;
+    if (full) {
+      TRY(flush_batch(data.substr(0, full), false));
+      data.remove_prefix(full);
+    }
+    buffer_.assign(data);
+    return base::ok();
+  }
+  buffer_.append(data);
+  if (buffer_.size() > batch) {
+    size_t full = (buffer_.size() - 1) / batch * batch;
+    TRY(flush_batch(std::string_view(buffer_).substr(0, full), false));
+    buffer_.erase(0, full);
+  }
+  return base::ok();
+}
+
+base::Status GzipSink::finish() {
+  if (finished_) return base::fail(base::ErrorCode::kInternal, "gzip stream finished twice");
+  finished_ = true;
+  TRY(flush_batch(buffer_, true));
+  buffer_.clear();
+  std::string trailer;
+  put_le32(&trailer, crc_);
+  put_le32(&trailer, uint32_t(total_in_));
+  return out_.write(trailer);
+}
+
+}  // namespace archive
