@@ -35,7 +35,7 @@ base::Result<size_t> inflate_member(Inflater& inf, std::string_view file, size_t
   std::string scratch;
   if (!out) scratch.resize(kChunk);
   size_t avail_total = file.size() - off;
-  inf.z.next_in = reinterpret_cast<Bytef*>(const_cast<char*>(file.data() + off));
+  inf.z.avail_in = 0;
   size_t fed = 0;
   while (true) {
     if (inf.z.avail_in == 0 && fed < avail_total) {
