@@ -55,29 +55,28 @@ unsigned resolve_threads(unsigned t) {
 std::vector<Block> deflate_blocks(std::string_view dict, std::string_view data, size_t block_size, int level,
                                   bool final, unsigned threads) {
   std::vector<Block> blocks;
-  for (size_t off = 0; off < data.size() || (blocks.empty() && final); off += block_size) {
+  for (size_t off = 0;; off += block_size) {
     Block b;
     b.in = data.substr(off, std::min(block_size, data.size() - off));
-    if (off >= kWindow) {
-      b.dict = data.substr(off - kWindow, kWindow);
-    } else {
-      // The window reaches back into the previous batch.
-      size_t from_prev = std::min(kWindow - off, dict.size());
-      if (off == 0) b.dict = dict.substr(dict.size() - from_prev);
-      else b.dict = {};  // filled below from a joined buffer
-    }
-    blocks.push_back(std::move(b));
-    if (data.empty()) break;
+    blocks.push_back(b);
+    if (off + block_size >= data.size()) break;
   }
-  if (final) blocks.back().final = true;
-  // Blocks with 0 < off < 32 KiB only arise when block_size < 32 KiB; join their window.
+  blocks.back().final = final;
+  // Each block's dictionary is the 32 KiB of stream input before it, which may reach
+  // back into `dict` (input of earlier calls); only then is a joined copy needed.
   std::vector<std::string> joined(blocks.size());
-  for (size_t i = 1; i < blocks.size(); ++i) {
+  for (size_t i = 0; i < blocks.size(); ++i) {
     size_t off = i * block_size;
-    if (off < kWindow) {
+    if (off >= kWindow) {
+      blocks[i].dict = data.substr(off - kWindow, kWindow);
+    } else {
       size_t from_prev = std::min(kWindow - off, dict.size());
-      joined[i] = std::string(dict.substr(dict.size() - from_prev)) + std::string(data.substr(0, off));
-      blocks[i].dict = joined[i];
+      if (off == 0) {
+        blocks[i].dict = dict.substr(dict.size() - from_prev);
+      } else {
+        joined[i] = std::string(dict.substr(dict.size() - from_prev)) + std::string(data.substr(0, off));
+        blocks[i].dict = joined[i];
+      }
     }
   }
   unsigned n = std::min<size_t>(resolve_threads(threads), blocks.size());
