@@ -1,0 +1,29 @@
+// Test helper: a private podman Docker-compatible API service (own storage, own socket) for the
+// docker runner tests. Uses the machine's containers.conf from shared/podman when present.
+#pragma once
+
+#include <memory>
+#include <optional>
+#include <string>
+
+#include "base/fs.hpp"
+#include "sandbox/process.hpp"
+
+namespace sandbox::testing {
+
+class PodmanService {
+ public:
+  // Started on first call and kept until stop_shared(); error() explains why it is unusable.
+  static PodmanService& shared();
+  static void stop_shared();
+  const std::string& error() const { return error_; }
+  const std::string& docker_host() const { return docker_host_; }
+
+ private:
+  void start();
+  std::optional<base::TempDir> dir_;
+  std::optional<Child> child_;
+  std::string error_, docker_host_;
+};
+
+}  // namespace sandbox::testing
