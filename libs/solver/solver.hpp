@@ -1,0 +1,52 @@
+// The dependency solver used by apko (image contents) and melange (build environments).
+//
+// Given a Universe and the world (the requested constraints: "busybox", "hello@local",
+// "py3-numpy<2.0", "!foo"), choose one package per required name the way apk-tools does:
+//   - every required name is satisfied by exactly one selected provider; constraints from
+//     several dependents on one name are intersected; a versioned provide
+//     ("so:libc.so.6=6", "py3-numpy=1.26") is treated like a package name: only one
+//     provider of it is installed; an unversioned provide satisfies unversioned
+//     dependencies only and never excludes anything;
+//   - among candidates: preferred pinning, then (our fix for apko#2208) a version equal to
+//     one already selected from the same origin, then the highest version for the
+//     requested name, the highest own version when the names are equal, the highest
+//     provider_priority, the repository with the higher priority / lower index, the
+//     lowest name;
+//   - a virtual name (only unversioned providers) with several providers is only
+//     auto-selected through a provider with a provider_priority (apk-tools' rule);
+//   - "!name" excludes providers and fails if something requires them;
+//   - packages of a tagged repository are only eligible when asked for as "name@tag" or as
+//     dependencies (transitively) of such;
+//   - install_if packages are added when all their conditions are met (to a fixpoint).
+// Names are decided deepest-dependents first with forward checking (a package whose
+// dependency became unsatisfiable is excluded at once), so solving is near-linear in the
+// part of the graph reachable from the world. When a greedy choice turns out wrong, the
+// solve restarts with that choice excluded, a bounded number of times.
+#pragma once
+
+#include <cstddef>
+#include <vector>
+
+#include "apk/dependency.hpp"
+#include "base/error.hpp"
+#include "solver/universe.hpp"
+
+namespace solver {
+
+struct Solution {
+  // Package ids in install order: dependencies before dependents, ties broken by name.
+  std::vector<size_t> packages;
+};
+
+// Errors (kConflict, or kNotFound when nothing provides a name) are one line naming the
+// chain, e.g. `cannot install "foo": foo-1.0-r0 depends on "bar>=2", but the highest
+// available bar is 1.5-r0 (required by: world -> foo -> bar)`.
+base::Result<Solution> solve(const Universe& u, const std::vector<apk::Dependency>& world);
+
+// Solves every universe (one per architecture) so that a name+version is only used if it
+// exists in each universe that has that name at all, and every name selected in several
+// architectures gets the same version there (apko's multi-arch lock rule).
+base::Result<std::vector<Solution>> solve_multi(const std::vector<const Universe*>& us,
+                                                const std::vector<apk::Dependency>& world);
+
+}  // namespace solver

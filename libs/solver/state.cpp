@@ -1,0 +1,437 @@
+#include "solver/state.hpp"
+
+#include <algorithm>
+
+#include "apk/version.hpp"
+
+namespace solver::detail {
+
+namespace {
+
+// Orders provided versions; an unversioned provide sorts below every version.
+int compare_provided(std::string_view a, std::string_view b) {
+  if (a.empty() || b.empty()) return int(!a.empty()) - int(!b.empty());
+  return apk::version_compare(a, b);
+}
+
+}  // namespace
+
+State::State(const Universe& u, const std::vector<Dep>& world, const std::vector<Ban>& bans)
+    : u_(u),
+      world_(world),
+      bans_(bans),
+      ps_(u.size()),
+      ns_(u.name_count()),
+      origin_version_(u.origin_count()) {}
+
+// ---- predicates -------------------------------------------------------------------
+
+bool State::matches(const Provider& p, const Dep& d) const {
+  if (!d.versioned()) return true;
+  std::string_view v = u_.provided_version(p);
+  return !v.empty() && apk::version_match(v, d.op, d.version);
+}
+
+bool State::resolved(NameId n) const {
+  const NameState& s = ns_[n];
+  return s.locked != kNone || (s.unversioned != kNone && !s.versioned_constraint);
+}
+
+bool State::selection_satisfies(const Dep& d) const {
+  const NameState& s = ns_[d.name];
+  if (s.locked != kNone && matches(s.locked_by, d)) return true;
+  return !d.versioned() && s.unversioned != kNone;
+}
+
+PkgId State::selection_violates(const Dep& d, PkgId except) const {
+  const NameState& s = ns_[d.name];
+  if (s.locked != kNone && s.locked != except && matches(s.locked_by, d)) return s.locked;
+  if (!d.versioned() && s.unversioned != kNone && s.unversioned != except) return s.unversioned;
+  return kNone;
+}
+
+bool State::satisfiable(const Dep& d, PkgId except) const {
+  if (d.conflict) return selection_violates(d, except) == kNone;
+  const NameState& s = ns_[d.name];
+  if (s.locked != kNone) return matches(s.locked_by, d);
+  if (!d.versioned() && s.unversioned != kNone) return true;
+  for (const Provider& p : u_.name(d.name).providers)
+    if (!ps_[p.pkg].excluded && matches(p, d)) return true;
+  return false;
+}
+
+bool State::tag_ok(PkgId p) const {
+  const uint32_t tag = u_.repo_tag(u_.pkg(p).repo);
+  return tag == 0 || (tag < 64 && ((ps_[p].pins >> tag) & 1));
+}
+
+bool State::preferred_tag(PkgId p) const {
+  if (ps_[p].world_pinned) return ps_[p].world_pref;
+  return u_.repo_tag(u_.pkg(p).repo) == 0;
+}
+
+bool State::candidate(const Provider& p, NameId n) const {
+  const PkgState& s = ps_[p.pkg];
+  if (!s.seen || s.excluded || s.selected || !tag_ok(p.pkg)) return false;
+  const NameState& st = ns_[n];
+  const Pkg& pkg = u_.pkg(p.pkg);
+  if (st.requirers == 0 && (!s.iif_triggered || pkg.name != n)) return false;
+  for (const Constraint& c : st.constraints)
+    if (!c.dep->conflict && !matches(p, *c.dep)) return false;
+  // apk-tools: a virtual provider is only auto-selected with a provider_priority, when
+  // it is the only provider, or when its own package is required anyway.
+  if (u_.provided_version(p).empty() && ns_[pkg.name].requirers == 0 && pkg.provider_priority == 0 &&
+      u_.name(n).providers.size() > 1)
+    return false;
+  return true;
+}
+
+void State::candidates(NameId n, std::vector<Provider>& out, size_t limit) const {
+  out.clear();
+  for (const Provider& p : u_.name(n).providers) {
+    if (!candidate(p, n)) continue;
+    out.push_back(p);
+    if (out.size() >= limit) return;
+  }
+}
+
+bool State::better(const Provider& a, const Provider& b) const {
+  const PkgId pa = a.pkg, pb = b.pkg;
+  if (preferred_tag(pa) != preferred_tag(pb)) return preferred_tag(pa);
+  const Pkg& A = u_.pkg(pa);
+  const Pkg& B = u_.pkg(pb);
+  const std::string& va = u_.package(pa).version;
+  const std::string& vb = u_.package(pb).version;
+  // Origin affinity: keep subpackages at the version their origin was selected at.
+  const bool oa = !origin_version_[A.origin].empty() && origin_version_[A.origin] == va;
+  const bool ob = !origin_version_[B.origin].empty() && origin_version_[B.origin] == vb;
+  if (oa != ob) return oa;
+  if (int c = compare_provided(u_.provided_version(a), u_.provided_version(b))) return c > 0;
+  if (A.name == B.name)
+    if (int c = apk::version_compare(va, vb)) return c > 0;
+  if (A.provider_priority != B.provider_priority) return A.provider_priority > B.provider_priority;
+  const int ra = u_.repository(A.repo).priority, rb = u_.repository(B.repo).priority;
+  if (ra != rb) return ra > rb;
+  if (A.repo != B.repo) return A.repo < B.repo;
+  if (int c = u_.name(A.name).text.compare(u_.name(B.name).text)) return c < 0;
+  return pa < pb;
+}
+
+// ---- bookkeeping --------------------------------------------------------------------
+
+State::Key State::key(NameId n, bool required) const {
+  return {required ? 0 : 1, u_.name(n).virtual_class(), -ns_[n].chain, u_.name(n).text, n};
+}
+
+void State::file(NameId n) {
+  NameState& s = ns_[n];
+  const bool required = s.requirers > 0;
+  if (s.in_set && s.set_required == required) return;
+  if (s.chain == -1) compute_chain(n);
+  if (s.in_set) unresolved_.erase(key(n, s.set_required));
+  unresolved_.insert(key(n, required));
+  s.in_set = true;
+  s.set_required = required;
+}
+
+void State::unfile(NameId n) {
+  NameState& s = ns_[n];
+  if (!s.in_set) return;
+  unresolved_.erase(key(n, s.set_required));
+  s.in_set = false;
+}
+
+void State::changed(NameId n) {
+  for (PkgId q : u_.name(n).rdepends) {
+    PkgState& s = ps_[q];
+    if (!s.seen || s.excluded || s.selected || s.queued) continue;
+    s.queued = true;
+    recheck_.push_back(q);
+  }
+  NameState& s = ns_[n];
+  if (s.requirers > 0 && !s.forced_queued && !resolved(n)) {
+    s.forced_queued = true;
+    forced_.push_back(n);
+  }
+}
+
+void State::exclude(PkgId p, Why why, NameId name, PkgId other, Requirer by) {
+  PkgState& s = ps_[p];
+  if (s.excluded || s.selected) return;
+  s.excluded = true;
+  s.why = why;
+  s.why_name = name;
+  s.why_pkg = other;
+  s.why_by = by;
+  const Pkg& pkg = u_.pkg(p);
+  changed(pkg.name);
+  for (const Pkg::Provide& pr : pkg.provides) changed(pr.name);
+}
+
+void State::recheck(PkgId p) {
+  PkgState& s = ps_[p];
+  s.queued = false;
+  if (s.excluded || s.selected) return;
+  for (const Dep& d : u_.pkg(p).depends) {
+    if (!satisfiable(d, p)) {
+      exclude(p, Why::kDepUnsatisfiable, d.name, kNone, Requirer{p, &d});
+      return;
+    }
+  }
+}
+
+void State::drain() {
+  while (!recheck_.empty()) {
+    PkgId p = recheck_.front();
+    recheck_.pop_front();
+    recheck(p);
+  }
+}
+
+void State::check_install_if(PkgId q) {
+  PkgState& s = ps_[q];
+  const Pkg& pkg = u_.pkg(q);
+  if (!s.seen || s.excluded || s.selected || s.iif_triggered || pkg.install_if.empty()) return;
+  uint64_t pins = 0;
+  for (const Dep& d : pkg.install_if) {
+    if (d.conflict) {
+      if (selection_violates(d, q) != kNone) return;
+      continue;
+    }
+    if (!selection_satisfies(d)) return;
+    const NameState& st = ns_[d.name];
+    pins |= ps_[st.locked != kNone ? st.locked : st.unversioned].pins;
+  }
+  s.iif_triggered = true;
+  s.pins |= pins;
+  ns_[pkg.name].iif_wanted = true;
+  if (!resolved(pkg.name)) file(pkg.name);
+}
+
+// ---- discovery ----------------------------------------------------------------------
+
+void State::discover(NameId root) {
+  if (ns_[root].seen) return;
+  std::vector<NameId> todo{root};
+  ns_[root].seen = true;
+  auto visit = [&](NameId m) {
+    if (ns_[m].seen) return;
+    ns_[m].seen = true;
+    todo.push_back(m);
+  };
+  while (!todo.empty()) {
+    const NameId n = todo.back();
+    todo.pop_back();
+    for (const Provider& p : u_.name(n).providers) {
+      PkgState& s = ps_[p.pkg];
+      if (s.seen) continue;
+      s.seen = true;
+      const Pkg& pkg = u_.pkg(p.pkg);
+      visit(pkg.name);
+      for (const Pkg::Provide& pr : pkg.provides) visit(pr.name);
+      for (const Dep& d : pkg.depends) visit(d.name);
+    }
+    for (PkgId q : u_.name(n).rinstall_if) visit(u_.pkg(q).name);
+  }
+}
+
+// Longest dependency chain below each name (over all providers); a name met again while
+// being computed (a cycle) counts as 0. Iterative: chains can be thousands deep.
+void State::compute_chain(NameId root) {
+  struct Frame {
+    NameId n;
+    size_t prov = 0, dep = 0;
+    int32_t best = 0;
+  };
+  if (ns_[root].chain != -1) return;
+  std::vector<Frame> stack{Frame{root}};
+  ns_[root].chain = -2;
+  while (!stack.empty()) {
+    bool descended = false;
+    {
+      Frame& f = stack.back();
+      const auto& provs = u_.name(f.n).providers;
+      for (; f.prov < provs.size() && !descended; ++f.prov) {
+        const auto& deps = u_.pkg(provs[f.prov].pkg).depends;
+        for (; f.dep < deps.size(); ++f.dep) {
+          if (deps[f.dep].conflict) continue;
+          const int32_t c = ns_[deps[f.dep].name].chain;
+          if (c == -1) {
+            descended = true;
+            break;
+          }
+          f.best = std::max(f.best, std::max(c, 0) + 1);
+        }
+        if (descended) break;
+        f.dep = 0;
+      }
+    }
+    if (descended) {
+      Frame& f = stack.back();
+      const NameId child = u_.pkg(u_.name(f.n).providers[f.prov].pkg).depends[f.dep].name;
+      ns_[child].chain = -2;
+      stack.push_back(Frame{child});
+      continue;
+    }
+    ns_[stack.back().n].chain = stack.back().best;
+    stack.pop_back();
+  }
+}
+
+// ---- search -------------------------------------------------------------------------
+
+std::optional<Failure> State::apply(const Dep& d, Requirer by) {
+  NameState& s = ns_[d.name];
+  bool known = false;
+  for (const Constraint& c : s.constraints) {
+    if (c.dep->conflict == d.conflict && c.dep->op == d.op && c.dep->version == d.version) {
+      known = true;
+      break;
+    }
+  }
+  if (!known) s.constraints.push_back({by, &d});
+  const auto& providers = u_.name(d.name).providers;
+
+  if (d.conflict) {
+    if (PkgId other = selection_violates(d, by.pkg); other != kNone) return conflict_selected(d, by, other);
+    for (const Provider& p : providers)
+      if (p.pkg != by.pkg && matches(p, d)) exclude(p.pkg, Why::kConflict, d.name, kNone, by);
+    return std::nullopt;
+  }
+
+  if (d.versioned()) s.versioned_constraint = true;
+  if (s.requirers++ == 0) s.first = by;
+  if (s.locked != kNone) {
+    if (!matches(s.locked_by, d)) return conflict_locked(d, by);
+  } else if (!resolved(d.name)) {
+    file(d.name);
+    if (!s.forced_queued) {
+      s.forced_queued = true;
+      forced_.push_back(d.name);
+    }
+  }
+
+  const bool world = by.pkg == kNone;
+  const uint64_t pins = world ? (d.tag < 64 ? uint64_t{1} << d.tag : 0) : ps_[by.pkg].pins;
+  if (!d.versioned() && !world) {
+    // Unversioned constraints exclude nothing; only new pins need spreading.
+    if ((pins & ~s.pins_spread) == 0) return std::nullopt;
+    s.pins_spread |= pins;
+  }
+  for (const Provider& p : providers) {
+    if (p.pkg == by.pkg) continue;
+    PkgState& ps = ps_[p.pkg];
+    if (matches(p, d)) {
+      ps.pins |= pins;
+      if (world) {
+        ps.world_pinned = true;
+        ps.world_pref = ps.world_pref || u_.repo_tag(u_.pkg(p.pkg).repo) == d.tag;
+      }
+    } else if (!u_.provided_version(p).empty()) {
+      exclude(p.pkg, Why::kConstraint, d.name, kNone, by);
+    }
+  }
+  return std::nullopt;
+}
+
+std::optional<Failure> State::select(PkgId p, NameId for_name, bool had_choice) {
+  PkgState& s = ps_[p];
+  s.selected = true;
+  s.had_choice = had_choice;
+  s.order = static_cast<uint32_t>(selected_.size());
+  s.selected_for = for_name;
+  selected_.push_back(p);
+  const Pkg& pkg = u_.pkg(p);
+  std::string& ov = origin_version_[pkg.origin];
+  if (ov.empty()) ov = u_.package(p).version;
+
+  auto assign = [&](NameId m, Provider prov, bool versioned) -> std::optional<Failure> {
+    NameState& st = ns_[m];
+    if (versioned) {
+      if (st.locked != kNone && st.locked != p) {
+        Failure f{base::Error{base::ErrorCode::kConflict,
+                              "cannot install \"" + root(Requirer{p, nullptr}) + "\": " + pkg_text(p) +
+                                  " and " + pkg_text(st.locked) + " both provide \"" + u_.name(m).text + "\""},
+                  pick_culprits({p, st.locked})};
+        return f;
+      }
+      st.locked = p;
+      st.locked_by = prov;
+      for (const Provider& q : u_.name(m).providers)
+        if (q.pkg != p && !u_.provided_version(q).empty()) exclude(q.pkg, Why::kNameTaken, m, p, {});
+    } else if (st.unversioned == kNone) {
+      st.unversioned = p;
+    }
+    if (resolved(m)) unfile(m);
+    changed(m);
+    for (PkgId q : u_.name(m).rinstall_if) check_install_if(q);
+    return std::nullopt;
+  };
+  if (auto f = assign(pkg.name, Provider{p, kNone}, true)) return f;
+  for (uint32_t i = 0; i < pkg.provides.size(); ++i)
+    if (auto f = assign(pkg.provides[i].name, Provider{p, i}, !pkg.provides[i].version.empty())) return f;
+  for (const Dep& d : pkg.depends)
+    if (auto f = apply(d, Requirer{p, &d})) return f;
+  return std::nullopt;
+}
+
+std::optional<Failure> State::resolve(NameId n) {
+  unfile(n);
+  if (resolved(n)) return std::nullopt;
+  std::vector<Provider> c;
+  candidates(n, c, SIZE_MAX);
+  if (c.empty()) {
+    if (ns_[n].requirers == 0) return std::nullopt;  // install_if with nothing eligible
+    return no_candidate(n);
+  }
+  Provider best = c[0];
+  for (size_t i = 1; i < c.size(); ++i)
+    if (better(c[i], best)) best = c[i];
+  return select(best.pkg, n, c.size() > 1);
+}
+
+std::optional<Failure> State::run() {
+  for (const Ban& b : bans_) {
+    ps_[b.pkg].excluded = true;
+    ps_[b.pkg].why = b.why;
+  }
+  std::vector<const Dep*> world;
+  for (const Dep& d : world_) {
+    if (d.name == kNone) continue;  // callers report unknown names before solving
+    world.push_back(&d);
+    discover(d.name);
+  }
+  for (PkgId p = 0; p < ps_.size(); ++p) {
+    if (ps_[p].seen && !ps_[p].excluded) {
+      ps_[p].queued = true;
+      recheck_.push_back(p);
+    }
+  }
+  drain();
+  std::stable_sort(world.begin(), world.end(), [&](const Dep* a, const Dep* b) {
+    return u_.name(a->name).text < u_.name(b->name).text;
+  });
+  for (const Dep* d : world)
+    if (auto f = apply(*d, Requirer{kNone, d})) return f;
+
+  std::vector<Provider> c;
+  for (;;) {
+    drain();
+    if (!forced_.empty()) {
+      const NameId n = forced_.front();
+      forced_.pop_front();
+      ns_[n].forced_queued = false;
+      if (ns_[n].requirers == 0 || resolved(n)) continue;
+      candidates(n, c, 2);
+      if (c.size() != 1) continue;
+      unfile(n);
+      if (auto f = select(c[0].pkg, n, false)) return f;
+      continue;
+    }
+    if (unresolved_.empty()) break;
+    if (auto f = resolve(std::get<4>(*unresolved_.begin()))) return f;
+  }
+  return std::nullopt;
+}
+
+}  // namespace solver::detail

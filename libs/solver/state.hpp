@@ -1,0 +1,152 @@
+// One solve attempt over a Universe: the working state of the solver (see solver.hpp for
+// the rules). Internal to libs/solver.
+//
+// The attempt keeps, per name, the constraints applied so far and the provider selected
+// for it, and per package whether it is still eligible. Choices are made one name at a
+// time: forced names (one candidate left) first, then required names with the deepest
+// dependency chain first, virtual names last, install_if names after required ones.
+// Every exclusion of a package re-checks only the packages that depend on the names it
+// provides (forward checking), so each package is excluded at most once.
+#pragma once
+
+#include <deque>
+#include <optional>
+#include <set>
+#include <string>
+#include <string_view>
+#include <tuple>
+#include <vector>
+
+#include "base/error.hpp"
+#include "solver/universe.hpp"
+
+namespace solver::detail {
+
+// Who asked for a dependency: a package's depends entry, or the world (pkg == kNone).
+struct Requirer {
+  PkgId pkg = kNone;
+  const Dep* dep = nullptr;
+};
+
+enum class Why : uint8_t {
+  kNone,
+  kConstraint,  // fails a version constraint on a name it provides
+  kConflict,    // matches a "!name" dependency
+  kNameTaken,   // a name it provides (with a version) went to another package
+  kDepUnsatisfiable,
+  kBanned,      // ruled out by an earlier failed attempt
+  kMultiArch,   // its version is missing from another architecture
+};
+
+struct PkgState {
+  bool seen = false;
+  bool excluded = false;
+  bool selected = false;
+  bool queued = false;
+  bool iif_triggered = false;
+  bool world_pinned = false;  // a world dependency matched it: world_pref decides preference
+  bool world_pref = false;
+  bool had_choice = false;    // selected among several candidates
+  Why why = Why::kNone;
+  NameId why_name = kNone;
+  PkgId why_pkg = kNone;
+  Requirer why_by;
+  uint64_t pins = 1;  // allowed repository tags, bit 0 = untagged
+  uint32_t order = kNone;
+  NameId selected_for = kNone;
+};
+
+struct Constraint {
+  Requirer by;
+  const Dep* dep;
+};
+
+struct NameState {
+  bool seen = false;
+  bool in_set = false;
+  bool set_required = false;  // the key the name is filed under in the unresolved set
+  bool forced_queued = false;
+  bool iif_wanted = false;
+  bool versioned_constraint = false;
+  int32_t chain = -1;  // longest dependency chain below; -1 unknown, -2 being computed
+  uint32_t requirers = 0;
+  uint64_t pins_spread = 0;  // pins already passed to providers by unversioned constraints
+  PkgId locked = kNone;      // the selected versioned provider
+  Provider locked_by{kNone, kNone};
+  PkgId unversioned = kNone;  // first selected unversioned provider
+  Requirer first;
+  std::vector<Constraint> constraints;
+};
+
+struct Failure {
+  base::Error error;
+  std::vector<PkgId> culprits;  // choices worth excluding on a next attempt, latest first
+};
+
+struct Ban {
+  PkgId pkg;
+  Why why;
+};
+
+class State {
+ public:
+  State(const Universe& u, const std::vector<Dep>& world, const std::vector<Ban>& bans);
+  // Runs the attempt; on success selection() holds the chosen packages.
+  std::optional<Failure> run();
+  const std::vector<PkgId>& selection() const { return selected_; }
+
+ private:
+  // Search.
+  void discover(NameId root);
+  void compute_chain(NameId root);
+  std::optional<Failure> apply(const Dep& d, Requirer by);
+  std::optional<Failure> select(PkgId p, NameId for_name, bool had_choice);
+  std::optional<Failure> resolve(NameId n);
+  void exclude(PkgId p, Why why, NameId name, PkgId other, Requirer by);
+  void changed(NameId n);
+  void recheck(PkgId p);
+  void check_install_if(PkgId p);
+  void drain();
+  void file(NameId n);
+  void unfile(NameId n);
+
+  // Predicates.
+  bool matches(const Provider& p, const Dep& d) const;
+  bool resolved(NameId n) const;
+  bool selection_satisfies(const Dep& d) const;
+  PkgId selection_violates(const Dep& d, PkgId except) const;
+  bool satisfiable(const Dep& d, PkgId except) const;
+  bool tag_ok(PkgId p) const;
+  bool preferred_tag(PkgId p) const;
+  bool candidate(const Provider& p, NameId n) const;
+  bool better(const Provider& a, const Provider& b) const;
+  void candidates(NameId n, std::vector<Provider>& out, size_t limit) const;
+
+  // Messages (explain.cpp).
+  std::string pkg_text(PkgId p) const;
+  std::string chain(Requirer by) const;
+  std::string chain_to(Requirer by, NameId n) const;
+  std::string root(Requirer by) const;
+  std::string who(Requirer by) const;
+  std::string why_excluded(PkgId p, int depth) const;
+  std::string why_unsatisfiable(const Dep& d, int depth) const;
+  Failure no_candidate(NameId n) const;
+  Failure conflict_locked(const Dep& d, Requirer by) const;
+  Failure conflict_selected(const Dep& d, Requirer by, PkgId other) const;
+  std::vector<PkgId> pick_culprits(std::vector<PkgId> involved) const;
+
+  const Universe& u_;
+  const std::vector<Dep>& world_;
+  const std::vector<Ban>& bans_;
+  std::vector<PkgState> ps_;
+  std::vector<NameState> ns_;
+  std::vector<std::string> origin_version_;  // per origin id: version selected ("" none)
+  std::vector<PkgId> selected_;
+  std::deque<PkgId> recheck_;
+  std::deque<NameId> forced_;
+  using Key = std::tuple<int, int, int, std::string_view, NameId>;
+  std::set<Key> unresolved_;
+  Key key(NameId n, bool required) const;
+};
+
+}  // namespace solver::detail
