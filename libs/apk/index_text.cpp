@@ -17,25 +17,15 @@ base::Error line_error(size_t line, std::string what) {
   return base::Error{base::ErrorCode::kFormat, "APKINDEX line " + std::to_string(line) + ": " + std::move(what), {}};
 }
 
-// Counts records (blank-line separated) to size the entry vector exactly.
+// Upper bound on the number of records, to size the entry vector in one allocation: a
+// record ends at a blank line ("\n\n") or at the end of the text. A branch-free loop the
+// compiler vectorizes; it reads the text at several GB/s.
 size_t count_records(std::string_view text) {
-  size_t n = 0;
-  const char* p = text.data();
-  const char* end = p + text.size();
-  bool in_record = false;
-  while (p < end) {
-    const char* nl = static_cast<const char*>(std::memchr(p, '\n', end - p));
-    const char* line_end = nl ? nl : end;
-    if (line_end == p) {
-      in_record = false;
-    } else if (!in_record) {
-      in_record = true;
-      ++n;
-    }
-    if (!nl) break;
-    p = nl + 1;
-  }
-  return n;
+  const unsigned char* p = reinterpret_cast<const unsigned char*>(text.data());
+  size_t n = text.size();
+  size_t count = 1;
+  for (size_t i = 0; i + 1 < n; ++i) count += (p[i] == '\n') & (p[i + 1] == '\n');
+  return count;
 }
 
 void put_field(std::string& out, char key, std::string_view value) {
