@@ -118,12 +118,26 @@ std::string State::why_unsatisfiable(const Dep& d, int depth) const {
   return why_excluded(best->pkg, depth);
 }
 
+// The free choices behind a failure, latest first. A package selected without a choice
+// was forced by the constraints on its name, so the packages that imposed them are
+// followed instead (a bounded walk).
 std::vector<PkgId> State::pick_culprits(std::vector<PkgId> involved) const {
   std::vector<PkgId> out;
-  for (PkgId p : involved)
-    if (p != kNone && ps_[p].selected && ps_[p].had_choice) out.push_back(p);
+  std::vector<char> visited(ps_.size(), 0);
+  for (size_t i = 0; i < involved.size() && i < 256; ++i) {
+    const PkgId p = involved[i];
+    if (p == kNone || visited[p] || !ps_[p].selected) continue;
+    visited[p] = 1;
+    if (ps_[p].had_choice) {
+      out.push_back(p);
+      continue;
+    }
+    if (ps_[p].selected_for == kNone) continue;
+    const NameState& st = ns_[ps_[p].selected_for];
+    involved.push_back(st.first.pkg);
+    for (const Constraint& c : st.constraints) involved.push_back(c.by.pkg);
+  }
   std::sort(out.begin(), out.end(), [&](PkgId a, PkgId b) { return ps_[a].order > ps_[b].order; });
-  out.erase(std::unique(out.begin(), out.end()), out.end());
   if (out.size() > 3) out.resize(3);
   return out;
 }

@@ -52,7 +52,6 @@ std::vector<size_t> install_order(const Universe& u, const std::vector<PkgId>& s
       const size_t from = index[p.pkg];
       if (from != to) {
         dependents[from].push_back(to);
-        ++unmet[to];
       }
       return;
     }
@@ -62,37 +61,90 @@ std::vector<size_t> install_order(const Universe& u, const std::vector<PkgId>& s
     for (const detail::Dep& d : u.pkg(selected[i]).install_if) link(i, d);
   }
 
-  ByName cmp{&u};
-  std::priority_queue<PkgId, std::vector<PkgId>, ByName> ready(cmp);
-  std::vector<bool> done(n, false);
+  // Strongly connected components (iterative Tarjan): a cycle is released as a whole.
+  std::vector<size_t> comp(n, SIZE_MAX), low(n), num(n, SIZE_MAX);
+  {
+    std::vector<size_t> stack, call;
+    std::vector<size_t> edge(n, 0);
+    std::vector<bool> on(n, false);
+    size_t counter = 0, comps = 0;
+    for (size_t s = 0; s < n; ++s) {
+      if (num[s] != SIZE_MAX) continue;
+      call.push_back(s);
+      while (!call.empty()) {
+        const size_t v = call.back();
+        if (num[v] == SIZE_MAX) {
+          num[v] = low[v] = counter++;
+          stack.push_back(v);
+          on[v] = true;
+        }
+        if (edge[v] < dependents[v].size()) {
+          const size_t w = dependents[v][edge[v]++];
+          if (num[w] == SIZE_MAX) call.push_back(w);
+          else if (on[w]) low[v] = std::min(low[v], num[w]);
+          continue;
+        }
+        call.pop_back();
+        if (!call.empty()) low[call.back()] = std::min(low[call.back()], low[v]);
+        if (low[v] == num[v]) {
+          for (;;) {
+            const size_t w = stack.back();
+            stack.pop_back();
+            on[w] = false;
+            comp[w] = comps;
+            if (w == v) break;
+          }
+          ++comps;
+        }
+      }
+    }
+  }
+  // Kahn's algorithm over the components; the ready component holding the lowest name
+  // goes first. Inside a cycle, members whose in-cycle dependencies are installed go
+  // first, lowest name first; when none is, the lowest name breaks the cycle.
+  size_t comps = 0;
+  for (size_t i = 0; i < n; ++i) comps = std::max(comps, comp[i] + 1);
+  std::vector<std::vector<size_t>> members(comps);
+  for (size_t i = 0; i < n; ++i) members[comp[i]].push_back(i);
+  std::vector<size_t> comp_unmet(comps, 0);
   for (size_t i = 0; i < n; ++i)
-    if (unmet[i] == 0) ready.push(selected[i]);
+    for (size_t j : dependents[i])
+      if (comp[i] != comp[j]) ++comp_unmet[comp[j]];
+
+  ByName cmp{&u};
+  auto lowest = [&](const std::vector<size_t>& list) {
+    size_t best = list.front();
+    for (size_t i : list)
+      if (cmp(selected[best], selected[i])) best = i;
+    return best;
+  };
+  auto comp_greater = [&](size_t a, size_t b) { return cmp(selected[lowest(members[a])], selected[lowest(members[b])]); };
+  std::priority_queue<size_t, std::vector<size_t>, decltype(comp_greater)> ready(comp_greater);
+  for (size_t c = 0; c < comps; ++c)
+    if (comp_unmet[c] == 0) ready.push(c);
 
   std::vector<size_t> out;
   out.reserve(n);
-  while (out.size() < n) {
-    if (ready.empty()) {
-      // A cycle: release the package with the fewest unmet dependencies, lowest name.
-      size_t pick = n;
-      for (size_t i = 0; i < n; ++i) {
-        if (done[i]) continue;
-        if (pick == n || unmet[i] < unmet[pick] ||
-            (unmet[i] == unmet[pick] && cmp(selected[pick], selected[i])))
-          pick = i;
-      }
-      unmet[pick] = 0;
-      ready.push(selected[pick]);
-    }
-    const PkgId p = ready.top();
+  while (!ready.empty()) {
+    const size_t c = ready.top();
     ready.pop();
-    const size_t i = index[p];
-    if (done[i]) continue;
-    done[i] = true;
-    out.push_back(p);
-    for (size_t j : dependents[i]) {
-      if (done[j] || unmet[j] == 0) continue;
-      if (--unmet[j] == 0) ready.push(selected[j]);
+    std::vector<size_t> left = members[c];
+    while (!left.empty()) {
+      std::vector<size_t> free;
+      for (size_t i : left) {
+        if (left.size() > 64) break;  // a huge cycle: plain name order
+        bool ok = true;
+        for (size_t k : left)
+          if (k != i && std::find(dependents[k].begin(), dependents[k].end(), i) != dependents[k].end()) ok = false;
+        if (ok) free.push_back(i);
+      }
+      const size_t pick = lowest(free.empty() ? left : free);
+      left.erase(std::find(left.begin(), left.end(), pick));
+      out.push_back(selected[pick]);
     }
+    for (size_t i : members[c])
+      for (size_t j : dependents[i])
+        if (comp[j] != c && --comp_unmet[comp[j]] == 0) ready.push(comp[j]);
   }
   return out;
 }

@@ -1,8 +1,8 @@
 // Install order of a solved package set: every package after the packages that satisfy
 // its dependencies and install_if conditions; among packages that are ready at the same
-// time, the lowest name (then version) first. Dependency cycles are broken at the ready-
-// most package (fewest unmet dependencies, then lowest name), so the order is total and
-// deterministic.
+// time, the lowest name (then version) first. A dependency cycle is entered, once all its
+// outside dependencies are installed, at its lowest-named package, so the order is total
+// and deterministic.
 #pragma once
 
 #include <cstddef>

@@ -102,8 +102,9 @@ base::Result<std::vector<Solution>> solve_multi(const std::vector<const Universe
                                                 const std::vector<apk::Dependency>& world) {
   std::vector<std::vector<Dep>> deps;
   for (const Universe* u : us) {
-    TRY_ASSIGN(auto d, world_deps(*u, world));
-    deps.push_back(std::move(d));
+    auto d = world_deps(*u, world);
+    if (!d) return tl::unexpected(d.error().context(arch_of(*u, deps.size())));
+    deps.push_back(std::move(*d));
   }
   std::vector<std::vector<Ban>> bans = missing_elsewhere(us);
   constexpr int kMaxRounds = 8;
