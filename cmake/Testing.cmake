@@ -10,7 +10,7 @@ function(ma_add_library name)
   target_link_libraries(ma_${name} PUBLIC ${A_DEPS})
   if(MA_BUILD_TESTS AND A_TESTS)
     add_executable(ma_${name}_tests ${A_TESTS})
-    target_link_libraries(ma_${name}_tests PRIVATE ma_${name} ${A_TEST_DEPS} GTest::gtest_main GTest::gmock)
+    target_link_libraries(ma_${name}_tests PRIVATE ma_${name} ma_testutil ${A_TEST_DEPS} GTest::gtest_main GTest::gmock)
     target_compile_definitions(ma_${name}_tests PRIVATE
       MA_SHARED_DIR="${MA_SHARED_DIR}" MA_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
       MA_BINARY_DIR="${CMAKE_BINARY_DIR}")

@@ -1,0 +1,152 @@
+#include "apk/package.hpp"
+
+#include "apk/pkginfo.hpp"
+#include "archive/gzip.hpp"
+#include "archive/tar_reader.hpp"
+#include "base/fs.hpp"
+#include "base/hash.hpp"
+
+namespace apk {
+
+using base::ErrorCode;
+using base::fail;
+
+std::string q1_checksum(std::string_view control_member) {
+  return "Q1" + base::base64_encode(base::digest(base::HashAlgo::kSha1, control_member));
+}
+
+base::Result<std::vector<PackageSignature>> read_signature_member(std::string_view gz, std::string_view origin) {
+  TRY_ASSIGN(std::string tar, archive::gunzip(gz, 1 << 20));
+  std::vector<PackageSignature> out;
+  archive::TarReader reader(tar);
+  archive::TarEntry e;
+  std::string_view data;
+  while (reader.next(&e, &data)) {
+    auto parsed = parse_signature_entry_name(e.name);
+    if (!parsed) {
+      if (is_signature_entry_name(e.name)) continue;  // DSA/RSA512: not verifiable, skipped
+      return fail(ErrorCode::kFormat, std::string(origin) + ": unexpected entry '" + e.name + "' in signature");
+    }
+    out.push_back(PackageSignature{parsed->algo, parsed->key_name, std::string(data)});
+  }
+  if (reader.error()) return fail(ErrorCode::kFormat, std::string(origin) + ": signature: " + reader.error()->message);
+  return out;
+}
+
+base::Result<std::string> verify_signatures(const std::vector<PackageSignature>& sigs, std::string_view signed_bytes,
+                                            const Keyring& keyring, std::string_view origin) {
+  if (sigs.empty())
+    return fail(ErrorCode::kSignature, std::string(origin) + ": not signed",
+                "sign it with `melange sign`, or pass --ignore-signatures to skip the check");
+  std::string tried;
+  for (const auto& s : sigs) {
+    if (!tried.empty()) tried += ", ";
+    tried += s.key_name;
+    const PublicKey* key = keyring.find(s.key_name);
+    if (!key) continue;
+    if (key->verify(s.algo, signed_bytes, s.signature)) return s.key_name;
+    tried += " (bad signature)";
+  }
+  return fail(ErrorCode::kSignature, std::string(origin) + ": UNTRUSTED signature (signed by " + tried + ")",
+              "add the signer's public key with --keyring-append, named exactly as in the signature");
+}
+
+base::Result<Package> Package::load(const std::filesystem::path& path, const PackageReadOptions& opts) {
+  TRY_ASSIGN(std::string bytes, base::read_file(path));
+  return parse(std::move(bytes), path.string(), opts);
+}
+
+base::Result<Package> Package::parse(std::string bytes, std::string origin, const PackageReadOptions& opts) {
+  Package p;
+  p.bytes_ = std::move(bytes);
+  p.origin_ = std::move(origin);
+  const std::string& o = p.origin_;
+  auto members = archive::find_gzip_members(p.bytes_);
+  if (!members) return fail(ErrorCode::kFormat, o + ": not an apk: " + members.error().message);
+  if (members->size() < 2 || members->size() > 3)
+    return fail(ErrorCode::kFormat,
+                o + ": not an apk: expected 2 or 3 gzip streams, found " + std::to_string(members->size()));
+  size_t ci = members->size() - 2;
+  p.control_offset_ = (*members)[ci].offset;
+  p.control_length_ = (*members)[ci].length;
+  p.data_offset_ = (*members)[ci + 1].offset;
+  p.data_length_ = (*members)[ci + 1].length;
+
+  if (ci == 1) {
+    auto sig = std::string_view(p.bytes_).substr((*members)[0].offset, (*members)[0].length);
+    TRY_ASSIGN(p.signatures_, read_signature_member(sig, o));
+  }
+  std::string_view control = p.control_member();
+  std::string checksum = q1_checksum(control);
+  if (!opts.expected_checksum.empty() && opts.expected_checksum != checksum)
+    return fail(ErrorCode::kSignature,
+                o + ": checksum " + checksum + " does not match the index (" + opts.expected_checksum + ")",
+                "the package changed after the index was made; re-index or re-download it");
+  if (opts.signature == SignaturePolicy::kRequire) {
+    if (!opts.keyring) return fail(ErrorCode::kInternal, o + ": no keyring to verify the signature against");
+    TRY_ASSIGN(p.trusted_by_, verify_signatures(p.signatures_, control, *opts.keyring, o));
+  }
+
+  auto control_tar = archive::gunzip(control, opts.max_control_size);
+  if (!control_tar) return fail(ErrorCode::kFormat, o + ": control stream: " + control_tar.error().message);
+  archive::TarReader reader(*control_tar);
+  archive::TarEntry e;
+  std::string_view data;
+  bool have_pkginfo = false;
+  while (reader.next(&e, &data)) {
+    if (e.type != archive::EntryType::kFile) continue;
+    if (e.name == ".PKGINFO") {
+      p.pkginfo_text_ = std::string(data);
+      auto info = parse_pkginfo(data);
+      if (!info) return fail(ErrorCode::kFormat, o + ": " + info.error().message);
+      p.info_ = std::move(*info);
+      have_pkginfo = true;
+    } else {
+      p.control_files_.push_back(ControlFile{e.name, std::string(data), e.mode});
+    }
+  }
+  if (reader.error()) return fail(ErrorCode::kFormat, o + ": control stream: " + reader.error()->message);
+  if (!have_pkginfo) return fail(ErrorCode::kFormat, o + ": no .PKGINFO in the control stream");
+  if (p.info_.name.empty() || p.info_.version.empty())
+    return fail(ErrorCode::kFormat, o + ": .PKGINFO lacks pkgname or pkgver");
+
+  if (!p.info_.datahash.empty()) {
+    std::string actual = base::sha256_hex(p.data_member());
+    if (actual != p.info_.datahash)
+      return fail(ErrorCode::kSignature,
+                  o + ": data stream sha256 " + actual + " does not match .PKGINFO datahash " + p.info_.datahash,
+                  "the package was modified after it was built");
+  }
+  p.info_.checksum = std::move(checksum);
+  p.info_.package_size = p.bytes_.size();
+  return p;
+}
+
+std::string_view Package::control_member() const {
+  return std::string_view(bytes_).substr(control_offset_, control_length_);
+}
+std::string_view Package::data_member() const { return std::string_view(bytes_).substr(data_offset_, data_length_); }
+
+base::Status Package::for_each_entry(const EntryFn& fn, size_t max_data_size) const {
+  auto tar = archive::gunzip(data_member(), max_data_size);
+  if (!tar) return fail(ErrorCode::kFormat, origin_ + ": data stream: " + tar.error().message);
+  archive::TarReader reader(*tar);
+  archive::TarEntry e;
+  std::string_view data;
+  while (reader.next(&e, &data)) {
+    for (const auto& [key, value] : e.pax) {
+      if (key != "APK-TOOLS.checksum.SHA1") continue;
+      std::string_view covered;
+      if (e.type == archive::EntryType::kFile) covered = data;
+      else if (e.type == archive::EntryType::kSymlink) covered = e.linkname;
+      else break;
+      if (base::sha1_hex(covered) != value)
+        return fail(ErrorCode::kSignature, origin_ + ": " + e.name + ": content does not match its SHA1 checksum");
+    }
+    TRY(fn(e, data));
+  }
+  if (reader.error()) return fail(ErrorCode::kFormat, origin_ + ": data stream: " + reader.error()->message);
+  return {};
+}
+
+}  // namespace apk

@@ -1,0 +1,52 @@
+#include "testutil/testutil.hpp"
+
+#include <sys/wait.h>
+
+#include <cstdio>
+#include <cstdlib>
+
+namespace testutil {
+
+static std::filesystem::path shared_dir() {
+  if (const char* env = std::getenv("MA_SHARED_DIR"); env && *env) return env;
+#ifdef MA_SHARED_DIR
+  return MA_SHARED_DIR;
+#else
+  return "../shared";
+#endif
+}
+
+std::filesystem::path fixtures_dir() { return shared_dir() / "fixtures"; }
+std::filesystem::path schemas_dir() { return shared_dir() / "schemas"; }
+bool have_fixtures() { return std::filesystem::exists(fixtures_dir() / "README.md"); }
+
+std::string run_capture(const std::string& cmd, int* status) {
+  std::string out;
+  FILE* p = ::popen(cmd.c_str(), "r");
+  if (!p) {
+    if (status) *status = -1;
+    return out;
+  }
+  char buf[4096];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
+  int rc = ::pclose(p);
+  if (status) *status = WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+  return out;
+}
+
+int run_quiet(const std::string& cmd) {
+  int rc = std::system((cmd + " >/dev/null 2>&1").c_str());
+  return WIFEXITED(rc) ? WEXITSTATUS(rc) : -1;
+}
+
+std::string shell_quote(const std::string& s) {
+  std::string out = "'";
+  for (char c : s) {
+    if (c == '\'') out += "'\\''";
+    else out += c;
+  }
+  return out + "'";
+}
+
+}  // namespace testutil
