@@ -116,12 +116,18 @@ TEST_F(Alpine317, KnownAnswers) {
   ASSERT_TRUE(r) << r.error().message;
   std::vector<std::string> names;
   for (size_t id : r->packages) names.push_back(universe_->package(id).name);
+  std::string joined;
+  for (const auto& n : names) joined += " " + n;
+  std::printf("[alpine-3.17] alpine-base order:%s\n", joined.c_str());
   auto has = [&](const char* n) { return std::find(names.begin(), names.end(), n) != names.end(); };
   // /bin/sh comes from busybox-binsh (provider_priority 100 in Alpine), musl provides libc.
   EXPECT_TRUE(has("busybox-binsh"));
   EXPECT_TRUE(has("musl"));
   EXPECT_TRUE(has("alpine-baselayout"));
   EXPECT_FALSE(has("dash-binsh"));
+  // ifupdown-any: ifupdown-ng has the highest provider_priority (900).
+  EXPECT_TRUE(has("ifupdown-ng"));
+  EXPECT_FALSE(has("busybox-ifupdown"));
   // musl is installed before everything that links against it.
   auto pos = [&](const char* n) { return std::find(names.begin(), names.end(), n) - names.begin(); };
   EXPECT_LT(pos("musl"), pos("busybox"));

@@ -7,8 +7,9 @@
 //     ("so:libc.so.6=6", "py3-numpy=1.26") is treated like a package name: only one
 //     provider of it is installed; an unversioned provide satisfies unversioned
 //     dependencies only and never excludes anything;
-//   - among candidates: preferred pinning, then (our fix for apko#2208) a version equal to
-//     one already selected from the same origin, then the highest version for the
+//   - among candidates: preferred pinning, then (our fix for apko#2208, between versions
+//     of one package) the version its origin was already selected at, then the highest
+//     version for the
 //     requested name, the highest own version when the names are equal, the highest
 //     provider_priority, the repository with the higher priority / lower index, the
 //     lowest name;

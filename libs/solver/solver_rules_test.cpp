@@ -110,6 +110,17 @@ TEST(OriginAffinity, PinnedPackageKeepsSubpackagesAtItsVersion) {  // apko#2208
                "openssh-server-10.3_p1-r0"}));
 }
 
+TEST(OriginAffinity, DoesNotOverrideProviderPriority) {
+  // Alpine 3.17: ifupdown-any is provided by ifupdown-ng (k:900) and busybox-ifupdown
+  // (k:200, origin busybox); apk-tools picks ifupdown-ng even when busybox is installed.
+  TestUniverse t;
+  t.add(P("busybox", "1.35.0-r29").origin("busybox"));
+  t.add(P("busybox-ifupdown", "1.35.0-r29").origin("busybox").provides("ifupdown-any").prio(200));
+  t.add(P("ifupdown-ng", "0.12.1-r1").provides("ifupdown-any").prio(900));
+  t.add(P("openrc", "0.45-r7").dep("ifupdown-any"));
+  EXPECT_EQ(solved(t.u, {"busybox", "openrc"}), (V{"busybox-1.35.0-r29", "ifupdown-ng-0.12.1-r1", "openrc-0.45-r7"}));
+}
+
 TEST(Errors, NoProviderNamesTheChain) {
   TestUniverse t;
   t.add(P("app", "1-r0").dep("so:libx.so.1")).add(P("top", "1-r0").dep("app"));

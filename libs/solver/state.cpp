@@ -102,10 +102,13 @@ bool State::better(const Provider& a, const Provider& b) const {
   const Pkg& B = u_.pkg(pb);
   const std::string& va = u_.package(pa).version;
   const std::string& vb = u_.package(pb).version;
-  // Origin affinity: keep subpackages at the version their origin was selected at.
-  const bool oa = !origin_version_[A.origin].empty() && origin_version_[A.origin] == va;
-  const bool ob = !origin_version_[B.origin].empty() && origin_version_[B.origin] == vb;
-  if (oa != ob) return oa;
+  // Origin affinity, between versions of one package only: keep a subpackage at the
+  // version its origin was selected at (never overrides the choice between providers).
+  if (A.name == B.name) {
+    const bool oa = !origin_version_[A.origin].empty() && origin_version_[A.origin] == va;
+    const bool ob = !origin_version_[B.origin].empty() && origin_version_[B.origin] == vb;
+    if (oa != ob) return oa;
+  }
   if (int c = compare_provided(u_.provided_version(a), u_.provided_version(b))) return c > 0;
   if (A.name == B.name)
     if (int c = apk::version_compare(va, vb)) return c > 0;
