@@ -33,6 +33,25 @@ constexpr SuffixName kSuffixes[] = {
     {"cvs", 0},    {"svn", 1},   {"git", 2},  {"hg", 3},  {"p", 4},
 };
 
+// The suffix name that `s` starts with (pre-release names tried first, so "pre1" is
+// "pre", not "p"), or nullptr.
+const SuffixName* match_suffix(std::string_view s) {
+  if (s.empty()) return nullptr;
+  const SuffixName* candidate = nullptr;
+  switch (s[0]) {
+    case 'a': candidate = &kSuffixes[0]; break;
+    case 'b': candidate = &kSuffixes[1]; break;
+    case 'p': candidate = s.starts_with("pre") ? &kSuffixes[2] : &kSuffixes[8]; break;
+    case 'r': candidate = &kSuffixes[3]; break;
+    case 'c': candidate = &kSuffixes[4]; break;
+    case 's': candidate = &kSuffixes[5]; break;
+    case 'g': candidate = &kSuffixes[6]; break;
+    case 'h': candidate = &kSuffixes[7]; break;
+    default: return nullptr;
+  }
+  return s.starts_with(candidate->name) ? candidate : nullptr;
+}
+
 // Numbers of this many digits or more make a version invalid (keeps values in int64).
 constexpr size_t kMaxDigits = 18;
 
@@ -79,16 +98,10 @@ class Scanner {
       case Tok::kSuffix: {
         // apk-tools matches the suffix name as a prefix; whatever follows must then
         // be a number or the next separator.
-        bool found = false;
-        for (const SuffixName& s : kSuffixes) {
-          if (std::string_view(p_, left()).starts_with(s.name)) {
-            value = s.value;
-            n = s.name.size();
-            found = true;
-            break;
-          }
-        }
-        if (!found) return fail();
+        const SuffixName* s = match_suffix(std::string_view(p_, left()));
+        if (s == nullptr) return fail();
+        value = s->value;
+        n = s->name.size();
         break;
       }
       default:

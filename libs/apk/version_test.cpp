@@ -2,10 +2,26 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
+#include <new>
 #include <sstream>
 #include <string>
+
+// Counts heap allocations so a test can prove version_compare() makes none. This is
+// the only replacement of operator new in ma_apk_tests; it just forwards to malloc.
+namespace {
+std::atomic<long> g_allocations{0};
+}
+void* operator new(std::size_t n) {
+  g_allocations.fetch_add(1, std::memory_order_relaxed);
+  if (void* p = std::malloc(n ? n : 1)) return p;
+  throw std::bad_alloc();
+}
+void operator delete(void* p) noexcept { std::free(p); }
+void operator delete(void* p, std::size_t) noexcept { std::free(p); }
 
 namespace apk {
 namespace {
@@ -61,6 +77,23 @@ TEST(VersionCompare, Basics) {
   EXPECT_LT(version_compare("1.002", "1.02"), 0);
   // 14-digit snapshot numbers do not overflow.
   EXPECT_LT(version_compare("1_pre20191002222144", "1_pre20210530193627"), 0);
+}
+
+TEST(VersionCompare, DoesNotAllocate) {
+  {
+    const long start = g_allocations.load();
+    std::string probe(100, 'x');  // beyond small-string storage: must be counted
+    ASSERT_GT(g_allocations.load(), start) << "allocation counter is not hooked in";
+  }
+  const long before = g_allocations.load();
+  int sum = 0;
+  for (int i = 0; i < 1000; ++i) {
+    sum += version_compare("1.2.3_rc1-r4", "1.2.3_p2-r0");
+    sum += version_match("1.2.3-r1", kOpFuzzy | kOpEqual, "1.2") ? 1 : 0;
+    sum += version_is_valid("0.1.0_alpha_pre2") ? 1 : 0;
+  }
+  EXPECT_EQ(g_allocations.load(), before);
+  EXPECT_EQ(sum, 1000);  // -1 + 1 + 1 per round
 }
 
 TEST(VersionCompare, InvalidVersionsCompareLikeApkTools) {
