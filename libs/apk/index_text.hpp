@@ -36,7 +36,8 @@ struct IndexEntry {
   int64_t build_time = 0;
   std::optional<int64_t> provider_priority;
   std::optional<int64_t> replaces_priority;
-  // Raw space-separated lists, as in the file.
+  // Raw space-separated lists, as in the file (`triggers` is not an index field: always empty
+  // from parse(), kept so that the fields match PackageInfo).
   std::string_view depends, provides, replaces, install_if, triggers;
   uint32_t line = 0;  // line number of the record's first field (1-based)
 

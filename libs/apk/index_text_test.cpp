@@ -135,6 +135,29 @@ TEST(IndexText, GarbageNeverCrashes) {
   }
 }
 
+TEST(IndexText, MutatedValidTextNeverCrashes) {
+  std::mt19937 rng(5);
+  const std::string valid = kTwo;
+  for (int i = 0; i < 3000; ++i) {
+    std::string s = valid;
+    for (int k = 1 + rng() % 4; k > 0; --k) {
+      size_t at = rng() % s.size();
+      switch (rng() % 3) {
+        case 0: s[at] = static_cast<char>(rng()); break;
+        case 1: s.erase(at, 1 + rng() % 8); break;
+        default: s.insert(at, 1, (rng() % 2) ? '\n' : ':'); break;
+      }
+      if (s.empty()) s = "x";
+    }
+    auto r = IndexText::parse(s);
+    if (r) {
+      for (const auto& e : r->entries()) EXPECT_FALSE(e.name.empty());
+    } else {
+      EXPECT_NE(r.error().message.find("APKINDEX line "), std::string::npos) << r.error().message;
+    }
+  }
+}
+
 TEST(IndexText, RealAlpine317IndexRoundTripsByteForByte) {
   std::string tgz = fixture("apko-apk-testdata/alpine-317/APKINDEX.tar.gz");
   if (!std::filesystem::exists(tgz)) GTEST_SKIP() << "fixture not found: " << tgz;
