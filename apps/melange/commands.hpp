@@ -9,4 +9,9 @@ namespace melange_app {
 
 std::vector<cli::Command> commands();
 
+cli::Command keygen_command();
+cli::Command sign_command();
+cli::Command sign_index_command();
+cli::Command index_command();
+
 }  // namespace melange_app

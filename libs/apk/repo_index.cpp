@@ -1,0 +1,152 @@
+#include "apk/repo_index.hpp"
+
+#include <sys/stat.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <map>
+#include <sstream>
+
+#include "apk/index_archive.hpp"
+#include "apk/package.hpp"
+#include "apk/version.hpp"
+#include "base/fs.hpp"
+#include "base/strings.hpp"
+
+namespace apk {
+
+using base::ErrorCode;
+using base::fail;
+
+namespace {
+
+struct FileStamp {
+  uint64_t size = 0;
+  int64_t mtime_ns = 0;
+  uint64_t inode = 0;
+  std::string checksum;
+  bool same_file(const FileStamp& o) const { return size == o.size && mtime_ns == o.mtime_ns && inode == o.inode; }
+};
+
+using StampMap = std::map<std::string, FileStamp>;
+
+StampMap read_stamps(const std::filesystem::path& path) {
+  StampMap out;
+  auto text = base::read_file(path);
+  if (!text) return out;
+  for (auto line : base::split(*text, '\n')) {
+    auto f = base::split(line, '\t');
+    if (f.size() != 5) continue;
+    FileStamp s;
+    long long size, mtime, inode;
+    if (!base::parse_int64(f[1], &size) || !base::parse_int64(f[2], &mtime) || !base::parse_int64(f[3], &inode))
+      continue;
+    s.size = uint64_t(size);
+    s.mtime_ns = mtime;
+    s.inode = uint64_t(inode);
+    s.checksum = std::string(f[4]);
+    out.emplace(std::string(f[0]), std::move(s));
+  }
+  return out;
+}
+
+std::string write_stamps(const StampMap& stamps) {
+  std::ostringstream out;
+  for (const auto& [name, s] : stamps)
+    out << name << '\t' << s.size << '\t' << s.mtime_ns << '\t' << s.inode << '\t' << s.checksum << '\n';
+  return out.str();
+}
+
+base::Result<FileStamp> stamp_of(const std::filesystem::path& p) {
+  struct stat st {};
+  if (::stat(p.c_str(), &st) != 0) {
+    if (errno == ENOENT) return fail(ErrorCode::kNotFound, p.string() + ": no such package file");
+    return tl::unexpected(base::io_error(p, "cannot stat", errno));
+  }
+  FileStamp s;
+  s.size = uint64_t(st.st_size);
+  s.mtime_ns = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
+  s.inode = uint64_t(st.st_ino);
+  return s;
+}
+
+std::string entry_key(const PackageInfo& p) { return p.name + "\n" + p.version + "\n" + p.arch; }
+
+}  // namespace
+
+std::filesystem::path index_stat_path(const std::filesystem::path& index) {
+  return index.parent_path() / ("." + index.filename().string() + ".stat");
+}
+
+base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
+  IndexUpdateStats stats;
+  // Previous entries by checksum (for reuse) and all of them (for --merge).
+  std::vector<PackageInfo> previous;
+  std::filesystem::path source = u.source.value_or(u.output);
+  if (std::filesystem::exists(source)) {
+    TRY_ASSIGN(std::string bytes, base::read_file(source));
+    IndexReadOptions ro;
+    ro.signature = SignaturePolicy::kIgnore;
+    TRY_ASSIGN(IndexArchive idx, read_index_archive(bytes, source.string(), ro));
+    for (const auto& e : idx.index.entries()) previous.push_back(e.to_info());
+  } else if (u.source) {
+    return fail(ErrorCode::kNotFound, u.source->string() + ": source index does not exist");
+  }
+  std::map<std::string, const PackageInfo*> by_checksum;
+  for (const auto& p : previous) by_checksum.emplace(p.checksum, &p);
+
+  StampMap old_stamps = read_stamps(index_stat_path(u.output));
+  StampMap new_stamps;
+  std::map<std::string, PackageInfo> entries;  // key: name/version/arch
+  PackageReadOptions ro;
+  ro.signature = SignaturePolicy::kIgnore;
+  for (const auto& path : u.packages) {
+    TRY_ASSIGN(FileStamp stamp, stamp_of(path));
+    std::string fname = path.filename().string();
+    const PackageInfo* reused = nullptr;
+    if (auto it = old_stamps.find(fname); it != old_stamps.end() && it->second.same_file(stamp)) {
+      if (auto pit = by_checksum.find(it->second.checksum); pit != by_checksum.end()) reused = pit->second;
+    }
+    PackageInfo info;
+    if (reused) {
+      info = *reused;
+      ++stats.reused;
+    } else {
+      TRY_ASSIGN(Package pkg, Package::load(path, ro));
+      info = pkg.info();
+      ++stats.read;
+    }
+    if (!u.arch.empty() && info.arch != u.arch) {
+      ++stats.skipped;
+      continue;
+    }
+    stamp.checksum = info.checksum;
+    new_stamps[fname] = stamp;
+    entries[entry_key(info)] = std::move(info);
+  }
+  if (u.merge) {
+    for (const auto& p : previous) {
+      if (!u.arch.empty() && p.arch != u.arch) continue;
+      if (entries.emplace(entry_key(p), p).second) ++stats.kept;
+    }
+    // Keep stamps of files still indexed so later runs can reuse them.
+    for (const auto& [name, s] : old_stamps)
+      if (!new_stamps.count(name) && by_checksum.count(s.checksum)) new_stamps.emplace(name, s);
+  }
+  std::vector<PackageInfo> list;
+  list.reserve(entries.size());
+  for (auto& [k, v] : entries) list.push_back(std::move(v));
+  std::sort(list.begin(), list.end(), [](const PackageInfo& a, const PackageInfo& b) {
+    if (a.name != b.name) return a.name < b.name;
+    if (int c = version_compare(a.version, b.version); c != 0) return c < 0;
+    return a.arch < b.arch;
+  });
+  stats.total = list.size();
+  TRY_ASSIGN(std::string bytes, write_index_archive(list, u.description, u.key, u.mtime));
+  TRY(base::write_file_atomic(u.output, bytes));
+  // The sidecar is an optimisation: failing to write it is not an error.
+  (void)base::write_file_atomic(index_stat_path(u.output), write_stamps(new_stamps));
+  return stats;
+}
+
+}  // namespace apk

@@ -1,0 +1,54 @@
+// Building a repository's APKINDEX.tar.gz from .apk files, incrementally.
+//
+// The original `melange index` re-reads every package of the repository on every
+// build, so CI time grows with the repository. Here each output index has a sidecar
+// `.APKINDEX.tar.gz.stat` beside it (one line per package file: name, size, mtime in
+// ns, inode, index checksum). A package whose file still has the same size, mtime and
+// inode, and whose checksum is still listed in the previous index, is taken from that
+// index without opening the file. Anything else is read and verified. Deleting the
+// sidecar only costs a full re-read; it never changes the result.
+//
+// Semantics (`melange index`):
+//   - inputs: the .apk files to index (only those whose arch matches `arch` if set);
+//   - source: a previous index to start from (default: the output, if it exists);
+//   - merge: keep the source's entries for packages not among the inputs; without
+//     merge the index lists exactly the inputs.
+// Entries are sorted by name, then version, then arch: the same inputs give the same
+// bytes.
+#pragma once
+
+#include <filesystem>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "apk/package_writer.hpp"
+#include "base/error.hpp"
+
+namespace apk {
+
+struct IndexUpdate {
+  std::vector<std::filesystem::path> packages;
+  std::filesystem::path output;
+  std::optional<std::filesystem::path> source;
+  bool merge = false;
+  std::string arch;  // empty = every arch
+  const SigningKey* key = nullptr;
+  std::string description;
+  int64_t mtime = 0;
+};
+
+struct IndexUpdateStats {
+  size_t read = 0;     // package files opened and verified
+  size_t reused = 0;   // entries taken from the previous index (file unchanged)
+  size_t kept = 0;     // source entries kept by --merge
+  size_t skipped = 0;  // inputs of another arch
+  size_t total = 0;    // entries written
+};
+
+base::Result<IndexUpdateStats> update_index(const IndexUpdate& update);
+
+// Path of the stat sidecar for an index file.
+std::filesystem::path index_stat_path(const std::filesystem::path& index);
+
+}  // namespace apk

@@ -1,0 +1,123 @@
+#include "apk/repo_index.hpp"
+
+#include <gtest/gtest.h>
+
+#include "apk/index_archive.hpp"
+#include "apk/package_writer.hpp"
+#include "base/fs.hpp"
+
+namespace apk {
+namespace {
+
+namespace fs = std::filesystem;
+
+class RepoIndex : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto d = base::TempDir::create();
+    ASSERT_TRUE(d);
+    dir_ = std::make_unique<base::TempDir>(std::move(*d));
+  }
+  fs::path write_pkg(const std::string& name, const std::string& version, const std::string& arch = "x86_64",
+                     const std::string& payload = "") {
+    PackageInfo info;
+    info.name = name;
+    info.version = version;
+    info.arch = arch;
+    info.description = payload;
+    auto pkg = assemble_package(info, {}, std::string(1024, '\0'), 0, nullptr);
+    EXPECT_TRUE(pkg);
+    fs::path p = dir_->path() / (name + "-" + version + ".apk");
+    EXPECT_TRUE(base::write_file_atomic(p, pkg->bytes));
+    return p;
+  }
+  std::vector<PackageInfo> read(const fs::path& p) {
+    auto bytes = base::read_file(p);
+    EXPECT_TRUE(bytes);
+    IndexReadOptions ro;
+    ro.signature = SignaturePolicy::kIgnore;
+    auto idx = read_index_archive(*bytes, p.string(), ro);
+    EXPECT_TRUE(idx);
+    std::vector<PackageInfo> out;
+    for (const auto& e : idx->index.entries()) out.push_back(e.to_info());
+    return out;
+  }
+  std::unique_ptr<base::TempDir> dir_;
+};
+
+TEST_F(RepoIndex, UnchangedPackagesAreNotReRead) {
+  std::vector<fs::path> pkgs;
+  for (int i = 0; i < 5; ++i) pkgs.push_back(write_pkg("p" + std::to_string(i), "1.0-r0"));
+  IndexUpdate u{pkgs, dir_->path() / "APKINDEX.tar.gz"};
+  auto s1 = update_index(u);
+  ASSERT_TRUE(s1) << s1.error().message;
+  EXPECT_EQ(s1->read, 5u);
+  EXPECT_EQ(s1->total, 5u);
+
+  auto s2 = update_index(u);
+  ASSERT_TRUE(s2);
+  EXPECT_EQ(s2->read, 0u);
+  EXPECT_EQ(s2->reused, 5u);
+
+  // Rebuild one package with different content: only it is read.
+  fs::remove(pkgs[2]);
+  write_pkg("p2", "1.0-r0", "x86_64", "changed");
+  auto s3 = update_index(u);
+  ASSERT_TRUE(s3);
+  EXPECT_EQ(s3->read, 1u);
+  EXPECT_EQ(s3->reused, 4u);
+
+  // The incremental result equals a full re-index from scratch.
+  IndexUpdate full{pkgs, dir_->path() / "full.tar.gz"};
+  auto s4 = update_index(full);
+  ASSERT_TRUE(s4);
+  EXPECT_EQ(s4->read, 5u);
+  EXPECT_EQ(base::read_file(u.output).value(), base::read_file(full.output).value());
+  auto entries = read(u.output);
+  ASSERT_EQ(entries.size(), 5u);
+  EXPECT_EQ(entries[2].description, "changed");
+}
+
+TEST_F(RepoIndex, MergeKeepsSourceEntriesAndArchFilters) {
+  auto a = write_pkg("a", "1.0-r0");
+  auto b = write_pkg("b", "1.0-r0");
+  auto arm = write_pkg("c", "1.0-r0", "aarch64");
+  IndexUpdate first{{a, arm}, dir_->path() / "APKINDEX.tar.gz"};
+  first.arch = "x86_64";
+  auto s1 = update_index(first);
+  ASSERT_TRUE(s1);
+  EXPECT_EQ(s1->skipped, 1u);
+  EXPECT_EQ(s1->total, 1u);
+
+  IndexUpdate second{{b}, dir_->path() / "APKINDEX.tar.gz"};
+  second.merge = true;
+  auto s2 = update_index(second);
+  ASSERT_TRUE(s2);
+  EXPECT_EQ(s2->kept, 1u);
+  auto entries = read(second.output);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].name, "a");
+  EXPECT_EQ(entries[1].name, "b");
+
+  // Without --merge the index lists exactly the inputs.
+  IndexUpdate third{{b}, dir_->path() / "APKINDEX.tar.gz"};
+  ASSERT_TRUE(update_index(third));
+  EXPECT_EQ(read(third.output).size(), 1u);
+}
+
+TEST_F(RepoIndex, BadPackageNamesTheFileAndLeavesIndexUntouched) {
+  auto a = write_pkg("a", "1.0-r0");
+  IndexUpdate u{{a}, dir_->path() / "APKINDEX.tar.gz"};
+  ASSERT_TRUE(update_index(u));
+  auto before = base::read_file(u.output).value();
+  auto bad = dir_->path() / "bad.apk";
+  ASSERT_TRUE(base::write_file_atomic(bad, "not an apk"));
+  u.packages.push_back(bad);
+  auto r = update_index(u);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("bad.apk"), std::string::npos);
+  EXPECT_EQ(base::read_file(u.output).value(), before);
+}
+
+}  // namespace
+}  // namespace apk
