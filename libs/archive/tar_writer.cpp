@@ -24,7 +24,7 @@ struct Header {
   // last kept byte is '/' gets that slash run replaced by NUL (Go does this so that
   // buggy readers do not see a directory).
   void str(Field f, std::string_view s) {
-    std::memcpy(at(f), s.data(), std::min(s.size(), f.len));
+    if (!s.empty()) std::memcpy(at(f), s.data(), std::min(s.size(), f.len));
     if (s.size() < f.len) {
       at(f)[s.size()] = '\0';
     } else if (s.size() > f.len && at(f)[f.len - 1] == '/') {
