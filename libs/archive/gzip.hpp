@@ -6,8 +6,9 @@
 //
 // gzip_compress() writes ONE member with a fixed header: MTIME 0, XFL 2 for levels >= 8,
 // 4 for levels < 2, else 0, OS 255 (unknown). Same input and level give the same bytes
-// (for a given libdeflate build). It uses libdeflate (levels 1-12), which measured
-// faster than zlib at equal or better ratio (bench/gzip_bench.cpp); the parallel and
+// (for a given libdeflate build). It uses libdeflate (levels 1-12): in
+// bench/gzip_bench.cpp at level 6 it was 2.5x zlib's speed on 200 MB of .so files
+// (ratio 0.304 vs 0.307), 2.2x on 64 KiB and 1.3x on 4 KiB streams. The parallel and
 // streaming compressors in gzip_parallel.hpp use zlib because they need a preset
 // dictionary and sync flushes.
 #pragma once
