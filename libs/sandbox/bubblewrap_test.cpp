@@ -2,9 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/stat.h>
+#include <unistd.h>
+
 #include <algorithm>
 
+#include "base/fs.hpp"
 #include "base/strings.hpp"
+#include "sandbox/test_rootfs.hpp"
 
 namespace sandbox {
 namespace {
@@ -75,6 +80,38 @@ TEST(BubblewrapRunner, MissingBwrapIsExplained) {
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().message.find("'bwrap' not found"), std::string::npos);
   EXPECT_NE(st.error().hint.find("apt-get install bubblewrap"), std::string::npos);
+}
+
+// The arguments for an unprivileged host user really work: run them as "nobody" via setpriv.
+TEST(BwrapArgs, UnprivilegedUserNamespaceRunsAsNobody) {
+  if (::geteuid() != 0 || find_program("setpriv").empty() || find_program("bwrap").empty() ||
+      testing::static_busybox().empty()) {
+    GTEST_SKIP() << "needs root, setpriv, bwrap and busybox-static to impersonate an unprivileged user";
+  }
+  auto dir = base::TempDir::create("ma-bwrap-nobody-");
+  ASSERT_TRUE(dir);
+  std::filesystem::permissions(dir->path(), std::filesystem::perms(0755));
+  auto root = dir->path() / "rootfs", ws = dir->path() / "ws";
+  ASSERT_TRUE(testing::make_busybox_rootfs(root));
+  std::filesystem::create_directories(ws);
+  std::filesystem::permissions(ws, std::filesystem::perms(0777));
+  RunnerConfig cfg;
+  cfg.rootfs = root;
+  cfg.mounts = {{ws, "/home/build", false}};
+  std::vector<std::string> cmd = {"setpriv", "--reuid=65534", "--regid=65534", "--clear-groups", find_program("bwrap")};
+  auto args = bwrap_args(cfg, HostUser::kUnprivileged, {"/bin/sh", "-c", "id -u; echo x > f"}, {{"PATH", "/bin"}}, "");
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  std::vector<std::string> out, err;
+  auto code = run_process(cmd, [&](std::string_view l, bool e) { (e ? err : out).emplace_back(l); });
+  ASSERT_TRUE(code) << code.error().to_string();
+  if (*code != 0) {
+    auto e = bwrap_trial_error(err.empty() ? "" : err[0], *code);
+    GTEST_SKIP() << "unprivileged user namespaces unavailable here: " << e.to_string();
+  }
+  EXPECT_EQ(out, (std::vector<std::string>{"0"}));
+  struct stat st {};
+  ASSERT_EQ(::stat((ws / "f").c_str(), &st), 0);
+  EXPECT_EQ(st.st_uid, 65534u);  // uid 0 inside maps to the invoking user outside
 }
 
 }  // namespace

@@ -2,10 +2,12 @@
 #include "sandbox/podman_service.hpp"
 
 #include <signal.h>
+#include <sys/mount.h>
 #include <unistd.h>
 
 #include <thread>
 
+#include "base/strings.hpp"
 #include "sandbox/docker_client.hpp"
 
 namespace sandbox::testing {
@@ -25,6 +27,19 @@ void kill_leftovers(const std::string& marker) {
   }
 }
 
+// podman bind-mounts its overlay storage directory onto itself; undo that (and any other mount
+// left below our directory) so that the temporary directory can be removed.
+void unmount_below(const std::string& prefix) {
+  auto mounts = base::read_file("/proc/self/mounts");
+  if (!mounts) return;
+  std::vector<std::string> targets;
+  for (auto line : base::split(*mounts, '\n')) {
+    auto fields = base::split(line, ' ');
+    if (fields.size() > 1 && fields[1].substr(0, prefix.size()) == prefix) targets.emplace_back(fields[1]);
+  }
+  for (auto it = targets.rbegin(); it != targets.rend(); ++it) ::umount2(it->c_str(), MNT_DETACH);
+}
+
 }  // namespace
 
 PodmanService& PodmanService::shared() {
@@ -41,7 +56,10 @@ void PodmanService::stop_shared() {
     g_service->child_->kill(SIGTERM);
     (void)g_service->child_->wait();
   }
-  if (g_service->dir_) kill_leftovers(g_service->dir_->path().string() + "/storage");
+  if (g_service->dir_) {
+    kill_leftovers(g_service->dir_->path().string() + "/storage");
+    unmount_below(g_service->dir_->path().string() + "/");
+  }
   g_service.reset();
 }
 
