@@ -7,7 +7,10 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <cstdio>
+#include <thread>
+#include <vector>
 #include <cstdlib>
 #include <string>
 
@@ -303,6 +306,21 @@ TEST_F(ClientTest, ConnectionRefused) {
   EXPECT_NE(m.find("after 2 attempts"), std::string::npos) << m;
   EXPECT_EQ(m.find("hunter22"), std::string::npos) << m;
   EXPECT_EQ(m.find('\n'), std::string::npos) << m;
+}
+
+TEST_F(ClientTest, OneClientManyThreads) {
+  Client c(fast());
+  std::atomic<int> ok{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t)
+    threads.emplace_back([&] {
+      for (int i = 0; i < 10; ++i) {
+        auto r = c.get(url("/hello"));
+        if (r && *r == "hello world\n") ++ok;
+      }
+    });
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(ok.load(), 40);
 }
 
 TEST_F(ClientTest, LocalPathsAndFileUrls) {
