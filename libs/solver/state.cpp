@@ -146,10 +146,8 @@ void State::unfile(NameId n) {
 
 void State::changed(NameId n) {
   for (PkgId q : u_.name(n).rdepends) {
-    PkgState& s = ps_[q];
-    if (!s.seen || s.excluded || s.selected || s.queued) continue;
-    s.queued = true;
-    recheck_.push_back(q);
+    const PkgState& s = ps_[q];
+    if (s.seen && !s.excluded && !s.selected) recheck_.emplace_back(q, n);
   }
   NameState& s = ns_[n];
   if (s.requirers > 0 && !s.forced_queued && !resolved(n)) {
@@ -166,16 +164,19 @@ void State::exclude(PkgId p, Why why, NameId name, PkgId other, Requirer by) {
   s.why_name = name;
   s.why_pkg = other;
   s.why_by = by;
+  // Once a name is locked, excluding its other providers changes nothing for it.
   const Pkg& pkg = u_.pkg(p);
-  changed(pkg.name);
-  for (const Pkg::Provide& pr : pkg.provides) changed(pr.name);
+  if (ns_[pkg.name].locked == kNone) changed(pkg.name);
+  for (const Pkg::Provide& pr : pkg.provides)
+    if (ns_[pr.name].locked == kNone) changed(pr.name);
 }
 
-void State::recheck(PkgId p) {
-  PkgState& s = ps_[p];
-  s.queued = false;
+// Re-checks the dependencies of `p` on `only` (all of them for kNone).
+void State::recheck(PkgId p, NameId only) {
+  const PkgState& s = ps_[p];
   if (s.excluded || s.selected) return;
   for (const Dep& d : u_.pkg(p).depends) {
+    if (only != kNone && d.name != only) continue;
     if (!satisfiable(d, p)) {
       exclude(p, Why::kDepUnsatisfiable, d.name, kNone, Requirer{p, &d});
       return;
@@ -185,9 +186,9 @@ void State::recheck(PkgId p) {
 
 void State::drain() {
   while (!recheck_.empty()) {
-    PkgId p = recheck_.front();
+    auto [p, n] = recheck_.front();
     recheck_.pop_front();
-    recheck(p);
+    recheck(p, n);
   }
 }
 
@@ -405,10 +406,7 @@ std::optional<Failure> State::run() {
     discover(d.name);
   }
   for (PkgId p = 0; p < ps_.size(); ++p) {
-    if (ps_[p].seen && !ps_[p].excluded) {
-      ps_[p].queued = true;
-      recheck_.push_back(p);
-    }
+    if (ps_[p].seen && !ps_[p].excluded) recheck_.emplace_back(p, kNone);
   }
   drain();
   std::stable_sort(world.begin(), world.end(), [&](const Dep* a, const Dep* b) {

@@ -15,6 +15,7 @@
 #include <string>
 #include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "base/error.hpp"
@@ -42,7 +43,6 @@ struct PkgState {
   bool seen = false;
   bool excluded = false;
   bool selected = false;
-  bool queued = false;
   bool iif_triggered = false;
   bool world_pinned = false;  // a world dependency matched it: world_pref decides preference
   bool world_pref = false;
@@ -104,7 +104,7 @@ class State {
   std::optional<Failure> resolve(NameId n);
   void exclude(PkgId p, Why why, NameId name, PkgId other, Requirer by);
   void changed(NameId n);
-  void recheck(PkgId p);
+  void recheck(PkgId p, NameId only);
   void check_install_if(PkgId p);
   void drain();
   void file(NameId n);
@@ -142,7 +142,7 @@ class State {
   std::vector<NameState> ns_;
   std::vector<std::string> origin_version_;  // per origin id: version selected ("" none)
   std::vector<PkgId> selected_;
-  std::deque<PkgId> recheck_;
+  std::deque<std::pair<PkgId, NameId>> recheck_;  // (package, name its deps changed on)
   std::deque<NameId> forced_;
   using Key = std::tuple<int, int, int, std::string_view, NameId>;
   std::set<Key> unresolved_;

@@ -45,7 +45,7 @@ uint32_t Universe::intern_origin(std::string_view text) {
 }
 
 std::string_view Universe::provided_version(const Provider& p) const {
-  if (p.provide == kNone) return infos_[p.pkg].version;
+  if (p.provide == kNone) return pkgs_[p.pkg].version;
   return pkgs_[p.pkg].provides[p.provide].version;
 }
 
@@ -110,6 +110,7 @@ base::Result<size_t> Universe::add(const apk::PackageInfo& info, size_t repo_ind
     pkg.provides.back().name = intern(p.name);
   }
   pkg.name = intern(info.name);
+  pkg.version = info.version;
   pkg.origin = intern_origin(info.origin.empty() ? info.name : info.origin);
 
   const PkgId id = static_cast<PkgId>(pkgs_.size());

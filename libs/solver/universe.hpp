@@ -56,6 +56,7 @@ struct Provider {
 
 struct Pkg {
   NameId name = kNone;
+  std::string version;      // copy of PackageInfo::version, kept here for locality
   uint32_t origin = kNone;  // interned origin (the name when the index has none)
   size_t repo = 0;
   int64_t provider_priority = 0;
