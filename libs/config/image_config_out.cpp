@@ -1,6 +1,8 @@
 // Serialisation of ImageConfig: JSON with apko's field names, and YAML for show-config.
 #include "config/image_config.hpp"
 
+#include <cstdlib>
+
 namespace config {
 
 using ojson = nlohmann::ordered_json;
@@ -133,6 +135,20 @@ nlohmann::ordered_json to_json(const ImageConfig& c) {
   return j;
 }
 
+// Strings a YAML reader would take for a number, boolean or null must be quoted.
+static bool looks_typed(const std::string& s) {
+  long long i = 0;
+  if (s.empty() || parse_yaml_int(s, &i)) return true;
+  static const char* kWords[] = {"true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no",
+                                 "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
+                                 "null", "Null", "NULL", "~", ".inf", ".Inf", "-.inf", ".nan", ".NaN"};
+  for (const char* w : kWords)
+    if (s == w) return true;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  return end && *end == '\0' && s.find_first_not_of("0123456789.eE+-_") == std::string::npos;
+}
+
 static void emit(YAML::Emitter& out, const ojson& j) {
   if (j.is_object()) {
     out << YAML::BeginMap;
@@ -149,6 +165,8 @@ static void emit(YAML::Emitter& out, const ojson& j) {
     const std::string& s = j.get_ref<const std::string&>();
     if (s.find('\n') != std::string::npos)
       out << YAML::Literal << s;
+    else if (looks_typed(s))
+      out << YAML::DoubleQuoted << s;
     else
       out << s;
   } else if (j.is_boolean()) {

@@ -212,19 +212,23 @@ TEST(ImageConfig, ToYamlRedactsAndRoundTrips) {
   repositories: ["https://u:pw@r.example/os"]
   packages: [a]
 entrypoint: {command: /bin/sh}
-environment: {K: v}
+environment: {K: v, B: "true", N: "0755", E: ""}
 paths: [{path: /x, type: directory, permissions: 0o755}]
 )", "img.yaml");
   ASSERT_TRUE(c) << c.error().message;
   std::string y = to_yaml(*c);
   EXPECT_EQ(y.find("pw@"), std::string::npos) << y;
   EXPECT_NE(y.find("https://u:xxxxx@r.example/os"), std::string::npos) << y;
+  // Strings that would read back as booleans or numbers are quoted.
+  EXPECT_NE(y.find("B: \"true\""), std::string::npos) << y;
+  EXPECT_NE(y.find("N: \"0755\""), std::string::npos) << y;
   // The output parses back to the same configuration (modulo redaction).
   auto back = parse_image_config(y, "out.yaml");
   ASSERT_TRUE(back) << back.error().message << "\n" << y;
   EXPECT_EQ(back->contents.packages, c->contents.packages);
   EXPECT_EQ(back->paths.at(0).permissions, 0755u);
   EXPECT_EQ(back->entrypoint.command, "/bin/sh");
+  EXPECT_EQ(back->environment, c->environment);
   auto j = to_json(*c);
   EXPECT_EQ(j["contents"]["repositories"][0], "https://u:pw@r.example/os");
   EXPECT_EQ(j["paths"][0]["permissions"], 493);
