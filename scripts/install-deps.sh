@@ -11,9 +11,9 @@ case "$what" in
   test|demo)
     # Runtime tools the tests and the demo drive: sandbox, container engine, registry, image tools,
     # and the host packages the offline bootstrap repository is made from.
-    pkgs+=(bubblewrap podman skopeo umoci docker-registry python3 python3-jsonschema pigz
+    pkgs+=(bubblewrap podman runc skopeo umoci docker-registry python3 python3-jsonschema pigz
            busybox-static dash tar make gcc gcc-12 cpp-12 binutils libc6-dev linux-libc-dev
-           libgcc-12-dev curl dpkg-dev) ;;
+           libgcc-12-dev libgcc-s1 ca-certificates curl dpkg-dev) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

@@ -1,0 +1,126 @@
+#!/usr/bin/env bash
+# Makes a signed local apk repository of build tools from the host's Debian packages,
+# so melange can build real software and apko can assemble images with no Wolfi or
+# Alpine mirror (tests and the offline demo). Packages, named as in Wolfi:
+#   wolfi-baselayout        usrmerge symlinks (bin lib lib64 sbin -> usr/...), /etc files, /tmp
+#   glibc                   libc6 (provides so:libc.so.6, so:ld-linux-x86-64.so.2, ...)
+#   libgcc                  libgcc-s1
+#   busybox                 busybox-static applets + dash as /bin/sh (busybox sh runs its own applets)
+#   ca-certificates-bundle  /etc/ssl/certs/ca-certificates.crt
+#   build-base              gcc, cpp, binutils, make, GNU tar, libc headers and their libraries
+# Usage: make-bootstrap-repo.sh [--print-dir]
+# Env: MA_BINARY_DIR (build dir with ma-mkapk and melange), MA_CACHE_DIR (default ~/.cache/melange-cpp).
+# The result is cached under $MA_CACHE_DIR/bootstrap-<hash of host package versions + this script>;
+# prints that directory: <dir>/<arch>/{*.apk,APKINDEX.tar.gz}, <dir>/bootstrap.rsa.pub.
+set -euo pipefail
+here=$(cd "$(dirname "$0")" && pwd)
+bin=${MA_BINARY_DIR:-$here/../../build}
+MKAPK=${MA_MKAPK:-$bin/tests/ma-mkapk}
+MELANGE_BIN=${MELANGE:-$bin/apps/melange/melange}
+arch=$(uname -m)
+[ "$arch" = x86_64 ] || { echo "make-bootstrap-repo: only x86_64 hosts are supported (got $arch)" >&2; exit 1; }
+
+base_pkgs=(libc6)
+gcc_pkgs=(libgcc-s1)
+bb_pkgs=(busybox-static dash)
+build_pkgs=(tar libacl1 libselinux1 libpcre2-8-0 make gcc gcc-12 cpp-12 binutils binutils-x86-64-linux-gnu
+            libbinutils libctf0 libjansson4 libc6-dev linux-libc-dev libgcc-12-dev libisl23 libmpc3 libmpfr6
+            libgmp10 libzstd1 zlib1g)
+all=("${base_pkgs[@]}" "${gcc_pkgs[@]}" "${bb_pkgs[@]}" "${build_pkgs[@]}" ca-certificates)
+versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${all[@]}")
+key=$( { echo "$versions"; cat "$0"; } | sha256sum | cut -c1-16)
+cache=${MA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/melange-cpp}
+out=$cache/bootstrap-$key
+if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
+[ -x "$MKAPK" ] || { echo "make-bootstrap-repo: $MKAPK not built" >&2; exit 1; }
+mkdir -p "$cache"
+tmp=$(mktemp -d "$cache/.bootstrap.XXXXXX")
+trap 'rm -rf "$tmp"' EXIT
+mkdir -p "$tmp/repo/$arch" "$tmp/stage"
+"$MELANGE_BIN" --log-level warn keygen --key-size 2048 "$tmp/repo/bootstrap.rsa"
+SDE=${SOURCE_DATE_EPOCH:-1700000000}
+
+# Copies the files and symlinks a Debian package lists (never its directories) into $1,
+# moving /bin /sbin /lib /lib64 under usr/ (the baselayout symlinks make the old paths work).
+stage() {
+  local dest=$1; shift
+  local p f rel
+  for p in "$@"; do
+    dpkg -L "$p" | while IFS= read -r f; do
+      case "$f" in /*) ;; *) continue ;; esac
+      [ -L "$f" ] || [ -f "$f" ] || continue
+      case "$f" in
+        /usr/share/doc/*|/usr/share/man/*|/usr/share/info/*|/usr/share/locale/*|/usr/share/lintian/*) continue ;;
+        */lto1|*/lto-wrapper|*/liblto_plugin*|*/libasan*|*/libtsan*|*/liblsan*|*/libubsan*|*/libhwasan*) continue ;;
+      esac
+      rel=${f#/}
+      case "$rel" in bin/*|sbin/*|lib/*|lib64/*) rel=usr/$rel ;; esac
+      mkdir -p "$dest/$(dirname "$rel")"
+      cp -a "$f" "$dest/$rel"
+    done
+  done
+}
+
+# so: provides for the shared libraries in a staged tree.
+so_provides() {
+  find "$1" \( -type f -o -type l \) \( -name 'lib*.so.*' -o -name 'ld-linux*.so.*' \) -printf '%f\n' | sort -u |
+    while read -r n; do v=${n##*.so.}; echo "--provide=so:$n=${v:-0}"; done
+}
+
+mk() {  # mk NAME VERSION DIR [ma-mkapk options...]
+  local name=$1 ver=$2 dir=$3; shift 3
+  "$MKAPK" --name "$name" --version "$ver" --arch "$arch" --mtime "$SDE" --license "GPL-2.0-or-later" \
+    --description "$name from the host's Debian packages (bootstrap)" \
+    --signing-key "$tmp/repo/bootstrap.rsa" --out "$tmp/repo/$arch/$name-$ver.apk" "$@" "$dir"
+}
+
+s=$tmp/stage
+# wolfi-baselayout
+b=$s/baselayout
+mkdir -p "$b"/{etc,home,root,tmp,var/tmp,dev,proc,sys,run,usr/bin,usr/sbin,usr/lib,usr/lib64,home/build}
+ln -s usr/bin "$b/bin"; ln -s usr/sbin "$b/sbin"; ln -s usr/lib "$b/lib"; ln -s usr/lib64 "$b/lib64"
+chmod 1777 "$b/tmp" "$b/var/tmp"; chmod 700 "$b/root"
+printf 'root:x:0:0:root:/root:/bin/sh\nnobody:x:65534:65534:nobody:/:/sbin/nologin\n' > "$b/etc/passwd"
+printf 'root:x:0:\nnobody:x:65534:\n' > "$b/etc/group"
+printf 'NAME="bootstrap (Debian 12 packages)"\nID=bootstrap\nVERSION_ID=1\nPRETTY_NAME="melange-cpp bootstrap repository"\n' > "$b/etc/os-release"
+mk wolfi-baselayout 1-r0 "$b"
+
+g=$s/glibc; stage "$g" "${base_pkgs[@]}"
+mapfile -t prov < <(so_provides "$g")
+mk glibc 2.36-r0 "$g" "${prov[@]}"
+
+l=$s/libgcc; stage "$l" "${gcc_pkgs[@]}"
+mapfile -t prov < <(so_provides "$l")
+mk libgcc 12-r0 "$l" --depend glibc "${prov[@]}"
+
+c=$s/ca; mkdir -p "$c/etc/ssl/certs"; cp /etc/ssl/certs/ca-certificates.crt "$c/etc/ssl/certs/"
+mk ca-certificates-bundle 1-r0 "$c"
+
+bb=$s/build-base; stage "$bb" "${build_pkgs[@]}"
+ln -sf gcc "$bb/usr/bin/cc"
+mapfile -t prov < <(so_provides "$bb")
+mk build-base 1-r0 "$bb" --depend glibc --depend libgcc --depend busybox --provide cmd:gcc --provide cmd:make "${prov[@]}"
+
+x=$s/busybox; stage "$x" "${bb_pkgs[@]}"
+rm -f "$x/usr/bin/sh"
+cp -a /usr/bin/dash "$x/usr/bin/sh"
+# Applet links only where neither dash nor build-base ships a real tool.
+"$x/usr/bin/busybox" --list-full | while read -r applet; do
+  rel=$applet
+  case "$rel" in bin/*|sbin/*) rel=usr/$rel ;; esac
+  base=$(basename "$rel")
+  [ "$base" = sh ] && continue
+  [ -e "$x/$rel" ] || [ -L "$x/$rel" ] && continue
+  [ -e "$bb/usr/bin/$base" ] || [ -e "$bb/usr/sbin/$base" ] && continue
+  mkdir -p "$x/$(dirname "$rel")"
+  ln -s /usr/bin/busybox "$x/$rel"
+done
+mk busybox 1.35-r0 "$x" --depend glibc --provide cmd:sh --provide /bin/sh
+
+"$MELANGE_BIN" --log-level warn index -o "$tmp/repo/$arch/APKINDEX.tar.gz" --signing-key "$tmp/repo/bootstrap.rsa" \
+  --description "bootstrap from Debian packages" "$tmp/repo/$arch"/*.apk
+echo "$versions" > "$tmp/repo/VERSIONS"
+touch "$tmp/repo/.complete"
+rm -rf "$out"
+mv "$tmp/repo" "$out"
+echo "$out"
