@@ -131,8 +131,8 @@ TEST(Errors, NoProviderNamesTheChain) {
 }
 
 TEST(Errors, NoProviderOnceSelected) {
-  // The missing library is only discovered after app is selected (a provider of x that
-  // is no longer excluded by forward checking because it looked satisfiable).
+  // Forward checking excludes libx (its library is missing) and then app; the message
+  // follows the chain down to the missing name.
   TestUniverse t;
   t.add(P("app", "1-r0").dep("so:libx.so.1"));
   t.add(P("libx", "1-r0").provides("so:libx.so.1=1").dep("so:liby.so.1"));
