@@ -1,0 +1,294 @@
+#include "rootfs/installer.hpp"
+
+#include <algorithm>
+#include <memory>
+#include <utility>
+
+#include "apk/dependency.hpp"
+#include "archive/gzip.hpp"
+#include "archive/tar_reader.hpp"
+#include "base/hash.hpp"
+
+namespace rootfs {
+
+using base::ErrorCode;
+using base::fail;
+
+namespace {
+
+constexpr std::string_view kXattrPrefix = "SCHILY.xattr.";
+constexpr size_t kMaxDataSize = size_t(16) << 30;
+
+enum class Replace { kYes, kNo, kConflict };
+
+// Does `a` declare `replaces` on package `b` (name and version)?
+bool declares_replaces(const apk::PackageInfo& a, const apk::PackageInfo& b) {
+  for (const auto& text : a.replaces) {
+    auto dep = apk::parse_dependency(text);
+    if (dep && !dep->conflict && dep->name == b.name && dep->matches_version(b.version)) return true;
+  }
+  return false;
+}
+
+// apk-tools' decision for a file of `old_pkg` that `new_pkg` also ships.
+Replace replaces_file(const apk::PackageInfo& old_pkg, const apk::PackageInfo& new_pkg) {
+  if (old_pkg.name == new_pkg.name) return Replace::kYes;
+  int64_t old_prio = -1, new_prio = -1;
+  if (declares_replaces(old_pkg, new_pkg)) old_prio = old_pkg.replaces_priority.value_or(0);
+  if (declares_replaces(new_pkg, old_pkg)) new_prio = new_pkg.replaces_priority.value_or(0);
+  if (old_prio > new_prio) return Replace::kNo;
+  if (new_prio >= 0) return Replace::kYes;
+  if (!old_pkg.origin.empty() && old_pkg.origin == new_pkg.origin) return Replace::kYes;
+  return Replace::kConflict;
+}
+
+std::string q1(std::string_view raw_sha1) { return "Q1" + base::base64_encode(raw_sha1); }
+
+std::pair<std::string, std::string> split_dir(const std::string& path) {
+  size_t slash = path.rfind('/');
+  if (slash == std::string::npos) return {"", path};
+  return {path.substr(0, slash), path.substr(slash + 1)};
+}
+
+bool is_script(std::string_view name) {
+  static constexpr std::string_view kScripts[] = {".pre-install",  ".post-install", ".pre-deinstall", ".post-deinstall",
+                                                  ".pre-upgrade", ".post-upgrade", ".trigger"};
+  return std::find(std::begin(kScripts), std::end(kScripts), name) != std::end(kScripts);
+}
+
+}  // namespace
+
+// The installation of one package: tree changes in a transaction, bookkeeping staged
+// here and merged into the Installer only when every entry went in.
+class PackageInstall {
+ public:
+  PackageInstall(Installer& in, const apk::Package& pkg) : in_(in), pkg_(pkg), index_(in.records_.size()) {
+    rec_.info = pkg.info();
+  }
+
+  base::Status run() {
+    auto tar = archive::gunzip(pkg_.data_member(), kMaxDataSize);
+    if (!tar) return fail(ErrorCode::kFormat, "data stream: " + tar.error().message);
+    data_ = std::make_shared<const std::string>(std::move(*tar));
+    archive::TarReader reader(*data_);
+    archive::TarEntry e;
+    std::string_view data;
+    bool leading = true;
+    while (reader.next(&e, &data)) {
+      std::string name = e.name;
+      while (name.size() > 1 && name.back() == '/') name.pop_back();
+      while (name.rfind("./", 0) == 0) name.erase(0, 2);
+      if (name.empty() || name == "." || name == "/") continue;
+      if (leading && name[0] == '.' && name.find('/') == std::string::npos) continue;  // .PKGINFO, .SIGN.*
+      leading = false;
+      TRY(with_context(entry(e, name, data), "entry '" + e.name + "'"));
+    }
+    if (reader.error()) return fail(ErrorCode::kFormat, "data stream: " + reader.error()->message);
+    return base::ok();
+  }
+
+  void commit() {
+    for (const auto& [pkg, dir, name] : moved_) remove_from_record(in_.records_[pkg], dir, name);
+    for (auto& [path, owner] : owners_) in_.owners_[path] = std::move(owner);
+    for (auto& [path, acl] : dirs_) in_.dirs_[path] = acl;
+    std::vector<std::pair<std::string, std::string>> scripts;
+    for (const auto& cf : pkg_.control_files())
+      if (is_script(cf.name)) scripts.emplace_back(pkg_.info().nevr() + "." + pkg_.info().checksum + cf.name, cf.content);
+    in_.records_.push_back(std::move(rec_));
+    in_.scripts_.push_back(std::move(scripts));
+  }
+
+ private:
+  base::Status entry(const archive::TarEntry& e, const std::string& name, std::string_view data) {
+    if (name[0] == '/') return fail(ErrorCode::kInvalidInput, "absolute path, outside the package root");
+    for (auto c : path_components(name))
+      if (c == "..") return fail(ErrorCode::kInvalidInput, "'..' in the path, outside the package root");
+
+    Meta meta{e.mode & 07777, e.uid, e.gid, e.mtime, {}};
+    std::string checksum;
+    for (const auto& [key, value] : e.pax) {
+      if (key.rfind(kXattrPrefix, 0) == 0) meta.xattrs[key.substr(kXattrPrefix.size())] = value;
+      if (key != "APK-TOOLS.checksum.SHA1") continue;
+      std::string_view covered = e.type == archive::EntryType::kSymlink ? std::string_view(e.linkname) : data;
+      if (e.type != archive::EntryType::kFile && e.type != archive::EntryType::kSymlink) continue;
+      std::string raw = base::digest(base::HashAlgo::kSha1, covered);
+      if (base::to_hex(raw) != value) return fail(ErrorCode::kSignature, "content does not match its SHA1 checksum");
+      checksum = q1(raw);
+    }
+    if (checksum.empty() && e.type == archive::EntryType::kFile) checksum = q1(base::digest(base::HashAlgo::kSha1, data));
+    if (checksum.empty() && e.type == archive::EntryType::kSymlink) checksum = q1(base::digest(base::HashAlgo::kSha1, e.linkname));
+
+    TRY(ensure_parent(name, e.mtime));
+    TRY_ASSIGN(std::string canon, in_.tree_.canonical(name, Follow::kNoFollow, Access::kWrite));
+    if (e.type == archive::EntryType::kDir) return dir_entry(name, canon, meta);
+    return leaf_entry(e, name, canon, meta, std::move(checksum), data);
+  }
+
+  // Parents a package did not list (apk-tools would refuse such a package) are made 0755 root.
+  base::Status ensure_parent(const std::string& name, int64_t mtime) {
+    auto [dir, base] = split_dir(name);
+    if (dir.empty() || in_.tree_.exists(dir, Follow::kFollow)) return base::ok();
+    TRY(in_.tree_.mkdir_p(dir, Meta{0755, 0, 0, mtime, {}}));
+    record_dir(dir);
+    return base::ok();
+  }
+
+  base::Status dir_entry(const std::string& name, const std::string& canon, const Meta& meta) {
+    Tree& tree = in_.tree_;
+    auto& rd = record_dir(name);
+    rd.uid = meta.uid, rd.gid = meta.gid, rd.mode = meta.mode;
+    auto existing = tree.lookup(canon, Follow::kNoFollow);
+    if (!existing) {
+      TRY(tree.mkdir(canon, meta));
+      dirs_[canon] = Installer::DirAcl{meta.uid, meta.gid, meta.mode, true};
+      return base::ok();
+    }
+    const Node* n = *existing;
+    if (n->type == NodeType::kSymlink) {
+      auto target = tree.lookup(canon, Follow::kFollow);
+      if (target && (*target)->is_dir()) return base::ok();  // usrmerge: lib -> usr/lib
+    }
+    if (!n->is_dir()) return fail(ErrorCode::kConflict, "directory would replace " + describe(canon));
+
+    Installer::DirAcl acl;
+    if (auto s = dirs_.find(canon); s != dirs_.end()) acl = s->second;
+    else if (auto c = in_.dirs_.find(canon); c != in_.dirs_.end()) acl = c->second;
+    else acl = {n->meta.uid, n->meta.gid, n->meta.mode, n->meta.uid == meta.uid && n->meta.gid == meta.gid && n->meta.mode == meta.mode};
+    if (meta.uid < acl.uid || (meta.uid == acl.uid && meta.gid < acl.gid)) {
+      acl.uid = meta.uid, acl.gid = meta.gid, acl.mode = meta.mode;
+    } else if (meta.uid == acl.uid && meta.gid == acl.gid) {
+      acl.mode &= meta.mode;
+    }
+    dirs_[canon] = acl;
+    Meta updated = n->meta;
+    updated.mtime = meta.mtime;
+    if (acl.managed) {
+      updated.uid = acl.uid, updated.gid = acl.gid, updated.mode = acl.mode;
+      for (const auto& [k, v] : meta.xattrs) updated.xattrs[k] = v;
+    }
+    return tree.set_meta(canon, updated, Follow::kNoFollow);
+  }
+
+  base::Status leaf_entry(const archive::TarEntry& e, const std::string& name, const std::string& canon, const Meta& meta,
+                          std::string checksum, std::string_view data) {
+    Tree& tree = in_.tree_;
+    if (auto existing = tree.lookup(canon, Follow::kNoFollow); existing && (*existing)->is_dir()) {
+      if (e.type != archive::EntryType::kSymlink || !(*existing)->children.empty())
+        return fail(ErrorCode::kConflict, "would replace the directory /" + canon);
+      TRY(tree.remove(canon));
+    }
+    if (const Installer::Owner* owner = find_owner(canon)) {
+      const apk::PackageInfo& old_info = owner->pkg == index_ ? pkg_.info() : in_.records_[owner->pkg].info;
+      switch (replaces_file(old_info, pkg_.info())) {
+        case Replace::kNo:
+          return base::ok();  // the installed package replaces this one: keep its file
+        case Replace::kConflict:
+          if (checksum.empty() || checksum != owner->checksum)
+            return fail(ErrorCode::kConflict, "/" + canon + " conflicts with the file of " + old_info.nevr() +
+                                                  " (same path, different content, no replaces)");
+          break;
+        case Replace::kYes:
+          break;
+      }
+      if (owner->pkg == index_) remove_from_record(rec_, owner->dir, owner->name);
+      else moved_.push_back({owner->pkg, owner->dir, owner->name});
+    }
+    switch (e.type) {
+      case archive::EntryType::kFile: {
+        size_t offset = size_t(data.data() - data_->data());
+        TRY(tree.write_file(canon, Content::slice(data_, offset, data.size()), meta));
+        break;
+      }
+      case archive::EntryType::kSymlink:
+        TRY(tree.symlink(canon, e.linkname, meta));
+        break;
+      case archive::EntryType::kHardlink: {
+        std::string target = e.linkname;
+        while (target.rfind("./", 0) == 0) target.erase(0, 2);
+        if (target.empty() || target[0] == '/') return fail(ErrorCode::kInvalidInput, "hard link to an absolute path");
+        for (auto c : path_components(target))
+          if (c == "..") return fail(ErrorCode::kInvalidInput, "hard link target with '..'");
+        TRY(tree.hardlink(canon, target, meta));
+        if (checksum.empty()) checksum = q1(base::digest(base::HashAlgo::kSha1, (*tree.lookup(canon))->content.view()));
+        break;
+      }
+      case archive::EntryType::kCharDevice:
+        TRY(tree.mknod(canon, NodeType::kCharDevice, e.devmajor, e.devminor, meta));
+        break;
+      case archive::EntryType::kBlockDevice:
+        TRY(tree.mknod(canon, NodeType::kBlockDevice, e.devmajor, e.devminor, meta));
+        break;
+      case archive::EntryType::kFifo:
+        TRY(tree.mknod(canon, NodeType::kFifo, 0, 0, meta));
+        break;
+      case archive::EntryType::kDir:
+        return fail(ErrorCode::kInternal, "directory in leaf_entry");
+    }
+    auto [dir, base] = split_dir(name);
+    record_dir(dir).files.push_back(apk::InstalledFile{base, meta.uid, meta.gid, meta.mode, checksum});
+    owners_[canon] = Installer::Owner{index_, dir, base, std::move(checksum)};
+    return base::ok();
+  }
+
+  const Installer::Owner* find_owner(const std::string& canon) const {
+    if (auto s = owners_.find(canon); s != owners_.end()) return &s->second;
+    if (auto c = in_.owners_.find(canon); c != in_.owners_.end()) return &c->second;
+    return nullptr;
+  }
+
+  std::string describe(const std::string& canon) const {
+    const Installer::Owner* o = find_owner(canon);
+    if (!o) return "/" + canon;
+    return "/" + canon + " of " + (o->pkg == index_ ? pkg_.info().nevr() : in_.records_[o->pkg].info.nevr());
+  }
+
+  apk::InstalledDir& record_dir(const std::string& dir) {
+    auto it = rec_dirs_.find(dir);
+    if (it != rec_dirs_.end()) return rec_.dirs[it->second];
+    rec_dirs_[dir] = rec_.dirs.size();
+    rec_.dirs.push_back(apk::InstalledDir{dir, 0, 0, 0755, {}});
+    return rec_.dirs.back();
+  }
+
+  static void remove_from_record(apk::InstalledPackage& rec, const std::string& dir, const std::string& name) {
+    for (auto& d : rec.dirs) {
+      if (d.path != dir) continue;
+      std::erase_if(d.files, [&](const apk::InstalledFile& f) { return f.name == name; });
+    }
+  }
+
+  struct Moved {
+    size_t pkg;
+    std::string dir, name;
+  };
+
+  Installer& in_;
+  const apk::Package& pkg_;
+  size_t index_;
+  std::shared_ptr<const std::string> data_;
+  apk::InstalledPackage rec_;
+  std::map<std::string, size_t> rec_dirs_;
+  std::map<std::string, Installer::Owner, std::less<>> owners_;
+  std::map<std::string, Installer::DirAcl, std::less<>> dirs_;
+  std::vector<Moved> moved_;
+};
+
+base::Status Installer::install(const apk::Package& pkg) {
+  PackageInstall job(*this, pkg);
+  tree_.begin();
+  auto st = job.run();
+  if (!st) {
+    tree_.rollback();
+    return fail(st.error().code, "package " + pkg.info().nevr() + " (" + pkg.origin() + "): " + st.error().message);
+  }
+  tree_.commit();
+  job.commit();
+  return base::ok();
+}
+
+std::string Installer::owner_of(std::string_view canonical_path) const {
+  auto it = owners_.find(canonical_path);
+  return it == owners_.end() ? std::string() : records_[it->second.pkg].info.nevr();
+}
+
+}  // namespace rootfs

@@ -1,0 +1,87 @@
+#include "rootfs/layer.hpp"
+
+#include <map>
+
+#include "archive/tar_writer.hpp"
+#include "base/strings.hpp"
+
+namespace rootfs {
+
+namespace {
+
+// id -> name from a passwd or group file in the tree (first entry wins, as getpwuid).
+std::map<uint32_t, std::string> read_ids(const Tree& tree, std::string_view path) {
+  std::map<uint32_t, std::string> out;
+  auto text = tree.read_file(path);
+  if (!text) return out;
+  for (auto line : base::split(*text, '\n')) {
+    auto fields = base::split(line, ':');
+    long long id = 0;
+    if (fields.size() < 3 || fields[0].empty() || !base::parse_int64(fields[2], &id) || id < 0 || id > UINT32_MAX) continue;
+    out.emplace(uint32_t(id), std::string(fields[0]));
+  }
+  return out;
+}
+
+archive::EntryType entry_type(NodeType t) {
+  switch (t) {
+    case NodeType::kDir: return archive::EntryType::kDir;
+    case NodeType::kFile: return archive::EntryType::kFile;
+    case NodeType::kSymlink: return archive::EntryType::kSymlink;
+    case NodeType::kHardlink: return archive::EntryType::kHardlink;
+    case NodeType::kCharDevice: return archive::EntryType::kCharDevice;
+    case NodeType::kBlockDevice: return archive::EntryType::kBlockDevice;
+    case NodeType::kFifo: return archive::EntryType::kFifo;
+  }
+  return archive::EntryType::kFile;
+}
+
+}  // namespace
+
+base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out) {
+  const auto users = read_ids(tree, "etc/passwd");
+  const auto groups = read_ids(tree, "etc/group");
+  archive::TarWriter tw(out, {.dir_trailing_slash = false});
+  LayerStats stats;
+  std::map<std::string, std::string_view, std::less<>> written;  // regular files so far
+  base::Status status;
+  tree.walk([&](const std::string& path, const Node& n) {
+    if (!status) return;
+    archive::TarEntry e;
+    e.name = path;
+    e.type = entry_type(n.type);
+    e.mode = n.meta.mode & 07777;
+    e.uid = n.meta.uid;
+    e.gid = n.meta.gid;
+    if (auto u = users.find(e.uid); u != users.end()) e.uname = u->second;
+    if (auto g = groups.find(e.gid); g != groups.end()) e.gname = g->second;
+    e.mtime = n.meta.mtime;
+    for (const auto& [k, v] : n.meta.xattrs) e.pax.emplace_back("SCHILY.xattr." + k, v);
+    std::string_view data;
+    if (n.type == NodeType::kSymlink) e.linkname = n.link;
+    if (n.type == NodeType::kCharDevice || n.type == NodeType::kBlockDevice) {
+      e.devmajor = n.devmajor;
+      e.devminor = n.devminor;
+    }
+    if (n.type == NodeType::kHardlink) {
+      auto t = written.find(n.link);
+      if (t != written.end() && t->second == n.content.view()) e.linkname = n.link;
+      else e.type = archive::EntryType::kFile;
+    }
+    if (e.type == archive::EntryType::kFile) {
+      data = n.content.view();
+      e.size = data.size();
+      written.emplace(path, data);
+      ++stats.files;
+      stats.content_bytes += data.size();
+    }
+    ++stats.entries;
+    status = tw.add(e, data);
+  });
+  TRY(status);
+  TRY(tw.finish(true));
+  stats.tar_bytes = tw.bytes_written();
+  return stats;
+}
+
+}  // namespace rootfs
