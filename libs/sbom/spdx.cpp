@@ -129,7 +129,10 @@ void SpdxDocument::set_license(Json& package, std::string_view license) {
   if (expr.empty()) {
     // Not an SPDX expression: declare it as extracted licensing info with the raw text.
     expr = "LicenseRef-" + spdx_id_part(license);
-    if (extracted_ids_.insert(expr).second)
+    auto it = extracted_text_.find(expr);
+    if (it != extracted_text_.end() && it->second != license)  // "a b" and "a_b" sanitize alike
+      expr += "-" + base::sha256_hex(license).substr(0, 12);
+    if (extracted_text_.emplace(expr, std::string(license)).second)
       extracted_.push_back(Json{{"licenseId", expr}, {"extractedText", std::string(license)}, {"name", std::string(license)}});
   }
   package["licenseConcluded"] = expr;

@@ -6,6 +6,7 @@
 #pragma once
 
 #include <cstdint>
+#include <map>
 #include <set>
 #include <string>
 #include <string_view>
@@ -55,7 +56,7 @@ class SpdxDocument {
   Json packages_ = Json::array();
   Json relationships_ = Json::array();
   Json extracted_ = Json::array();
-  std::set<std::string> extracted_ids_;
+  std::map<std::string, std::string> extracted_text_;  // LicenseRef id -> raw license text
 };
 
 }  // namespace sbom

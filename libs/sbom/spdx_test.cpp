@@ -33,6 +33,8 @@ TEST(Spdx, UniqueIdsAndDeterministicNamespace) {
     EXPECT_EQ(doc.new_id("Package", "a+b"), "SPDXRef-Package-a-b-2");
     Json& p = doc.add_package("SPDXRef-Package-a-b", "a_b", "1", "", "pkg:apk/x/a_b@1");
     doc.set_license(p, "Custom License");
+    doc.set_license(doc.add_package("SPDXRef-Package-a-b-2", "a+b", "1", "", ""), "Custom License");
+    doc.set_license(doc.add_package(doc.new_id("Package", "c"), "c", "1", "", ""), "Custom_License");
     doc.describe("SPDXRef-Package-a-b");
     return doc.finish("doc", "https://example.org/", 0, {"Tool: test"});
   };
@@ -42,6 +44,10 @@ TEST(Spdx, UniqueIdsAndDeterministicNamespace) {
   EXPECT_TRUE(j["documentNamespace"].get<std::string>().starts_with("https://example.org/doc-"));
   EXPECT_EQ(j["packages"][0]["licenseDeclared"], "LicenseRef-Custom-License");
   EXPECT_EQ(j["hasExtractedLicensingInfos"][0]["extractedText"], "Custom License");
+  EXPECT_EQ(j["packages"][1]["licenseDeclared"], "LicenseRef-Custom-License") << "same text, same ref";
+  std::string other = j["packages"][2]["licenseDeclared"];
+  EXPECT_TRUE(other.starts_with("LicenseRef-Custom-License-")) << "different text must not share the ref: " << other;
+  EXPECT_EQ(j["hasExtractedLicensingInfos"].size(), 2u);
   if (!testing::have_spdx_schema()) GTEST_SKIP() << "no SPDX schema under " MA_SHARED_DIR;
   auto v = testing::validate_json(testing::spdx_schema(), a);
   EXPECT_EQ(v.exit_code, 0) << v.output;
