@@ -18,7 +18,8 @@
 // via utimensat/futimens. Extended attributes via lsetxattr; EPERM/ENOTSUP on
 // security.* / trusted.* as non-root, devices that cannot be created (EPERM as
 // non-root) and ids the user namespace does not map (EINVAL) are skipped and listed
-// in the result; any other failure is an error naming the path.
+// in the result; any other failure is an error naming the path. The target
+// directory's own mode, owner and mtime are left as they are.
 #pragma once
 
 #include <cstdint>
