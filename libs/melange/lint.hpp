@@ -1,0 +1,99 @@
+// Package linters, as melange's pkg/linter runs them after a build and `melange lint`
+// runs them on existing .apk files.
+//
+// Each linter looks at the package's file tree (a directory, or the data entries of an
+// .apk) and the package name. Its default behaviour is one of:
+//   require (a finding is an error): dev, infodir, libtool/la-files, setuidgid, tempdir,
+//                                    usrmerge, varempty, worldwrite
+//   warn:   binaryarch, cudaruntimelib, dll, duplicate, dylib, maninfo, nonlinux, object,
+//           opt, python/docs, python/multiple, python/test, sbom, srv, staticarchive,
+//           strip, usrlocal
+//   off:    documentation, empty (LintOptions::enabled turns them on as warnings)
+// A linter named in the package's `checks.disabled` is downgraded to a warning (as
+// melange does). Paths under var/lib/db/sbom/ (the SBOM melange puts in the package)
+// are ignored by the content linters.
+#pragma once
+
+#include <cstdint>
+#include <filesystem>
+#include <map>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "apk/package.hpp"
+#include "archive/tar_entry.hpp"
+#include "base/error.hpp"
+
+namespace melange {
+
+enum class LintDefault { kRequire, kWarn, kOff };
+enum class LintSeverity { kError, kWarning };
+
+struct LinterInfo {
+  std::string_view name;
+  LintDefault behaviour;
+  std::string_view explain;  // what to do about a finding
+};
+// Every linter, sorted by name.
+const std::vector<LinterInfo>& all_linters();
+
+struct LintFinding {
+  std::string linter;
+  LintSeverity severity = LintSeverity::kWarning;
+  std::string path;  // relative path, empty for package-wide findings
+  std::string message;
+};
+
+struct LintEntry {
+  std::string path;  // "usr/bin/hello", no leading or trailing slash
+  archive::EntryType type = archive::EntryType::kFile;
+  uint32_t mode = 0644;  // permission bits incl. 07000
+  uint64_t size = 0;
+};
+
+// The files of one package, from a directory or from an .apk's data member.
+class LintTree {
+ public:
+  static base::Result<LintTree> from_dir(const std::filesystem::path& root);
+  static base::Result<LintTree> from_package(const apk::Package& pkg);
+
+  const std::vector<LintEntry>& entries() const { return entries_; }
+  // The content of a regular file entry.
+  base::Result<std::string> read(const LintEntry& e) const;
+
+ private:
+  std::vector<LintEntry> entries_;  // sorted by path
+  std::filesystem::path root_;
+  std::map<std::string, std::string, std::less<>> data_;  // package contents by path
+};
+
+struct LintOptions {
+  std::string package_name;
+  std::vector<std::string> disabled;  // checks.disabled
+  std::vector<std::string> enabled;   // off-by-default linters to run (as warnings)
+};
+
+// Runs the linters. Fails only for unknown linter names in the options (kInvalidInput)
+// or unreadable files.
+base::Result<std::vector<LintFinding>> lint(const LintTree& tree, const LintOptions& opts);
+base::Result<std::vector<LintFinding>> lint_dir(const std::filesystem::path& dir, const LintOptions& opts);
+
+bool has_errors(const std::vector<LintFinding>& findings);
+// "error: [worldwrite] usr/bin/x: world-writable file (hint: ...)" on one line.
+std::string format_finding(const LintFinding& f);
+
+// --- for lint_rules.cpp ---
+namespace lint_detail {
+struct Hit {
+  std::string path, message;
+};
+using RuleFn = base::Status (*)(const LintTree& tree, std::string_view pkgname, std::vector<Hit>& hits);
+struct Rule {
+  LinterInfo info;
+  RuleFn fn;
+};
+const std::vector<Rule>& rules();
+}  // namespace lint_detail
+
+}  // namespace melange
