@@ -171,7 +171,7 @@ base::Status RepositorySet::prefetch(const std::vector<size_t>& ids, unsigned th
     std::string effective = opts_.mirrors.rewrite(url);
     if (!fetch::is_remote(effective)) continue;
     auto key = package_cache_key(universe_.package(id).checksum);
-    if (key && cache->find(*key)) continue;
+    if (!key || cache->find(*key)) continue;  // uncacheable (no C: in the index) or cached
     jobs.push_back({id, std::move(url), std::move(effective)});
   }
   if (jobs.empty()) return base::ok();

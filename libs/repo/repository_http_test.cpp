@@ -167,5 +167,32 @@ TEST_F(HttpRepository, CorruptCacheEntryIsReplacedOnline) {
   EXPECT_TRUE(off->fetch_package(0));
 }
 
+TEST_F(HttpRepository, MirrorToHttpProxyThenOfflineWithoutMirror) {
+  write_repo(path("proxy/wolfi"), "x86_64", {{"app"}}, "wolfi-signing.rsa.pub");
+  HttpServer server(path("proxy"));
+  ASSERT_TRUE(server.running());
+  auto keys = testing::test_keyring("wolfi-signing.rsa.pub");
+  RepoSpec spec = RepoSpec::parse("https://packages.example.invalid/os").value();
+  apk::Arch arch = apk::parse_arch("x86_64").value();
+  Options o = opts_;
+  o.mirrors = Mirrors::parse({"https://packages.example.invalid/os=" + server.url("/wolfi")}).value();
+  {
+    auto set = RepositorySet::open({spec}, keys, arch, o);
+    ASSERT_TRUE(set) << set.error().message;
+    auto pkg = set->fetch_package(0);
+    ASSERT_TRUE(pkg) << pkg.error().message;
+  }
+  server.stop();
+  // The cache is keyed by the original URL: offline works with or without the mirror rule.
+  Options off = opts_;
+  off.offline = true;
+  auto set = RepositorySet::open({spec}, keys, arch, off);
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->package_url(0), "https://packages.example.invalid/os/x86_64/app-1.0-r0.apk");
+  auto pkg = set->fetch_package(0);
+  ASSERT_TRUE(pkg) << pkg.error().message;
+  EXPECT_EQ(pkg->trusted_by(), "wolfi-signing.rsa.pub");
+}
+
 }  // namespace
 }  // namespace repo
