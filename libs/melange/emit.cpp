@@ -1,0 +1,193 @@
+#include "melange/emit.hpp"
+
+#include <sys/stat.h>
+
+#include <system_error>
+
+#include "apk/repo_index.hpp"
+#include "base/fs.hpp"
+#include "base/strings.hpp"
+
+namespace melange {
+
+namespace fs = std::filesystem;
+
+namespace {
+
+// Removes what it created (the SBOM file and any directories made for it) unless kept.
+class CreatedPaths {
+ public:
+  ~CreatedPaths() {
+    if (keep_) return;
+    std::error_code ec;
+    for (auto it = paths_.rbegin(); it != paths_.rend(); ++it) fs::remove(*it, ec);
+  }
+  void add(fs::path p) { paths_.push_back(std::move(p)); }
+  void keep() { keep_ = true; }
+
+ private:
+  std::vector<fs::path> paths_;
+  bool keep_ = false;
+};
+
+// mkdir -p with mode 0755, recording each directory it creates.
+base::Status make_dirs(const fs::path& root, const fs::path& rel, CreatedPaths& created) {
+  fs::path cur = root;
+  for (const auto& part : rel) {
+    cur /= part;
+    struct stat st {};
+    if (::lstat(cur.c_str(), &st) == 0) {
+      if (!S_ISDIR(st.st_mode)) return base::fail(base::ErrorCode::kIo, cur.string() + ": exists and is not a directory");
+      continue;
+    }
+    if (::mkdir(cur.c_str(), 0755) != 0) return tl::unexpected(base::io_error(cur, "create directory", errno));
+    ::chmod(cur.c_str(), 0755);
+    created.add(cur);
+  }
+  return base::ok();
+}
+
+void add_scriptlets(const config::Scriptlets& s, std::vector<apk::ControlFile>& control, apk::PackageInfo& info) {
+  const std::pair<const char*, const std::string*> files[] = {
+      {".pre-install", &s.pre_install},     {".post-install", &s.post_install}, {".pre-deinstall", &s.pre_deinstall},
+      {".post-deinstall", &s.post_deinstall}, {".pre-upgrade", &s.pre_upgrade},   {".post-upgrade", &s.post_upgrade},
+  };
+  for (const auto& [name, text] : files)
+    if (!text->empty()) control.push_back({name, *text, 0755});
+  if (!s.trigger_script.empty()) {
+    control.push_back({".trigger", s.trigger_script, 0755});
+    info.triggers = s.trigger_paths;
+  }
+}
+
+}  // namespace
+
+fs::path package_output_path(const fs::path& out_dir, const apk::PackageInfo& info) {
+  return out_dir / info.arch / (info.nevr() + ".apk");
+}
+
+base::Result<EmitResult> emit_package(const EmitInput& in) {
+  const std::string what = "emit " + in.info.name;
+  if (in.info.name.empty() || in.info.version.empty() || in.info.arch.empty())
+    return base::fail(base::ErrorCode::kInvalidInput, what + ": package name, version and arch are required");
+  if (in.info.name.find('/') != std::string::npos || in.info.version.find('/') != std::string::npos ||
+      in.info.arch.find('/') != std::string::npos)
+    return base::fail(base::ErrorCode::kInvalidInput, what + ": name, version and arch must not contain '/'");
+
+  ScaOptions so;
+  so.package_name = in.info.name;
+  so.full_version = in.info.version;
+  so.no_provides = in.no_provides, so.no_depends = in.no_depends, so.no_commands = in.no_commands;
+  so.runtime = in.info.depends;
+  so.provides = in.info.provides;
+  so.related_dirs = in.related_dirs;
+  TRY_ASSIGN(ScaResult sca, with_context(analyze(in.package_dir, so), what));
+
+  apk::PackageInfo info = in.info;
+  info.depends = sca.depends;
+  info.provides = sca.provides;
+  info.triggers.clear();
+  std::vector<apk::ControlFile> control;
+  if (!in.config_yaml.empty()) control.push_back({".melange.yaml", in.config_yaml, 0644});
+  if (in.scriptlets) add_scriptlets(*in.scriptlets, control, info);
+
+  CreatedPaths created;
+  if (in.sbom) {
+    sbom::PackageSbomInput s = *in.sbom;
+    if (s.name.empty()) s.name = info.name;
+    if (s.version.empty()) s.version = info.version;
+    if (s.arch.empty()) s.arch = info.arch;
+    if (s.license.empty()) s.license = info.license;
+    if (s.created_epoch == 0) s.created_epoch = info.build_time;
+    const fs::path rel_dir = "var/lib/db/sbom";
+    TRY(with_context(make_dirs(in.package_dir, rel_dir, created), what));
+    fs::path file = in.package_dir / rel_dir / (info.name + "-" + info.version + ".spdx.json");
+    bool existed = fs::exists(fs::symlink_status(file));
+    TRY(with_context(base::write_file_atomic(file, sbom::package_sbom_json(s), 0644), what));
+    if (::chmod(file.c_str(), 0644) != 0) return tl::unexpected(base::io_error(file, "chmod", errno));
+    if (!existed) created.add(file);
+  }
+
+  apk::DataTarOptions dto;
+  dto.mtime = info.build_time;
+  dto.user_names = in.user_names;
+  dto.group_names = in.group_names;
+  TRY_ASSIGN(apk::DataTar data, with_context(apk::build_data_tar(in.package_dir, dto), what));
+  info.installed_size = data.installed_size;
+  TRY_ASSIGN(apk::AssembledPackage pkg,
+             with_context(apk::assemble_package(info, control, data.tar, info.build_time, in.key), what));
+
+  fs::path out = package_output_path(in.out_dir, pkg.info);
+  CreatedPaths out_dirs;
+  TRY(with_context(make_dirs(fs::path("/"), fs::absolute(out.parent_path()).relative_path(), out_dirs), what));
+  TRY(with_context(base::write_file_atomic(out, pkg.bytes, 0644), what));
+  out_dirs.keep();
+  created.keep();
+
+  EmitResult r;
+  r.info = std::move(pkg.info);
+  r.info.package_size = pkg.bytes.size();
+  r.path = out;
+  r.sca = std::move(sca);
+  return r;
+}
+
+base::Status update_repository_index(const fs::path& out_dir, const std::string& arch,
+                                     const std::vector<fs::path>& packages, const apk::SigningKey* key) {
+  if (arch.empty() || arch.find('/') != std::string::npos)
+    return base::fail(base::ErrorCode::kInvalidInput, "index of " + out_dir.string() + ": bad arch \"" + arch + "\"");
+  fs::path index = out_dir / arch / "APKINDEX.tar.gz";
+  std::error_code ec;
+  fs::create_directories(index.parent_path(), ec);
+  if (ec) return tl::unexpected(base::io_error(index.parent_path(), "create directory", ec.value()));
+  apk::IndexUpdate u;
+  u.packages = packages;
+  u.output = index;
+  if (fs::exists(index, ec)) u.source = index;
+  u.merge = true;
+  u.arch = arch;
+  u.key = key;
+  TRY(apk::update_index(u));
+  return base::ok();
+}
+
+std::string license_expression(const std::vector<config::Copyright>& copyright) {
+  std::vector<std::string> parts;
+  for (const auto& c : copyright)
+    if (!c.license.empty()) parts.push_back(c.license);
+  return base::join(parts, " AND ");
+}
+
+base::Result<apk::PackageInfo> package_info_template(const config::BuildConfig& cfg, const config::Subpackage* sub,
+                                                     const std::string& arch, const std::string& namespace_,
+                                                     int64_t build_time) {
+  const config::Package& p = cfg.package;
+  apk::PackageInfo info;
+  info.name = sub ? sub->name : p.name;
+  info.version = p.version + "-r" + std::to_string(p.epoch);
+  info.arch = arch;
+  info.origin = p.name;
+  info.description = sub ? sub->description : p.description;
+  info.url = sub && !sub->url.empty() ? sub->url : p.url;
+  info.commit = sub && !sub->commit.empty() ? sub->commit : p.commit;
+  info.license = license_expression(sub && !sub->copyright.empty() ? sub->copyright : p.copyright);
+  info.maintainer = namespace_.empty() ? "unknown" : namespace_;
+  info.build_time = build_time;
+  const config::Dependencies& d = sub ? sub->dependencies : p.dependencies;
+  info.depends = d.runtime;
+  info.provides = d.provides;
+  info.replaces = d.replaces;
+  auto prio = [&](const std::string& text, const char* key, std::optional<int64_t>& out) -> base::Status {
+    if (text.empty()) return base::ok();
+    long long v = 0;
+    if (!base::parse_int64(text, &v))
+      return base::fail(base::ErrorCode::kInvalidInput, info.name + ": " + key + " \"" + text + "\" is not an integer");
+    out = v;
+    return base::ok();
+  };
+  TRY(prio(d.provider_priority, "provider-priority", info.provider_priority));
+  TRY(prio(d.replaces_priority, "replaces-priority", info.replaces_priority));
+  return info;
+}
+
+}  // namespace melange

@@ -1,0 +1,79 @@
+// Turning a package's output directory (melange-out/<name>) into a signed .apk, as
+// melange's emit step does, and updating the repository index.
+//
+// emit_package():
+//   1. SCA (melange/sca.hpp) adds generated depends/provides to the YAML's lists;
+//   2. the SPDX SBOM is written INTO the package dir at
+//      var/lib/db/sbom/<name>-<ver>-r<epoch>.spdx.json, mode 0644 (never world-writable:
+//      GHSA-5662), so it is part of the data member;
+//   3. the data tar is built (apk/data_tar.hpp: uid/gid 1000 -> 0, mtimes = build time);
+//   4. .PKGINFO (apk/pkginfo.hpp; builddate left out when the build time is 0),
+//      .melange.yaml (the compiled configuration) and the scriptlets (.pre-install,
+//      .post-install, .pre-deinstall, .post-deinstall, .pre-upgrade, .post-upgrade,
+//      .trigger; mode 0755; trigger paths go to .PKGINFO `triggers`) form the control
+//      member, signed when a key is given;
+//   5. the package is written atomically (temp file + rename) to
+//      <out>/<arch>/<name>-<ver>-r<epoch>.apk.
+// Any failure leaves nothing new in the out dir (the SBOM file written in step 2 is
+// removed again if a later step fails). Same inputs, same bytes.
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "apk/data_tar.hpp"
+#include "apk/package_info.hpp"
+#include "apk/package_writer.hpp"
+#include "base/error.hpp"
+#include "config/build_config.hpp"
+#include "melange/sca.hpp"
+#include "sbom/package_sbom.hpp"
+
+namespace melange {
+
+struct EmitInput {
+  std::filesystem::path package_dir;  // melange-out/<name>
+  // name, version ("ver-rN"), arch, origin, description, url, commit, license,
+  // maintainer, build_time, and the YAML's depends/provides/replaces/priorities.
+  apk::PackageInfo info;
+  bool no_provides = false, no_depends = false, no_commands = false;
+  std::vector<std::filesystem::path> related_dirs;  // other melange-out/* dirs of the build (SCA)
+  std::optional<config::Scriptlets> scriptlets;
+  std::string config_yaml;                      // .melange.yaml; left out when empty
+  std::optional<sbom::PackageSbomInput> sbom;   // name/version/arch/license filled from `info` when empty
+  const apk::SigningKey* key = nullptr;
+  std::filesystem::path out_dir;
+  std::map<uint32_t, std::string> user_names, group_names;  // uname/gname in the data tar
+};
+
+struct EmitResult {
+  apk::PackageInfo info;  // as written, with datahash, checksum, package_size
+  std::filesystem::path path;
+  ScaResult sca;
+};
+
+base::Result<EmitResult> emit_package(const EmitInput& in);
+
+// <out>/<arch>/<name>-<version>.apk
+std::filesystem::path package_output_path(const std::filesystem::path& out_dir, const apk::PackageInfo& info);
+
+// Merges `packages` into <out>/<arch>/APKINDEX.tar.gz (created if absent), keeping the
+// entries of other packages, and signs it when a key is given. Atomic.
+base::Status update_repository_index(const std::filesystem::path& out_dir, const std::string& arch,
+                                     const std::vector<std::filesystem::path>& packages, const apk::SigningKey* key);
+
+// SPDX license expression of the copyright entries ("MIT AND Apache-2.0"); empty when none.
+std::string license_expression(const std::vector<config::Copyright>& copyright);
+
+// The PackageInfo template for the main package or a subpackage (`sub` non-null) of a
+// compiled (substituted) configuration: version "<ver>-r<epoch>", origin = main package,
+// maintainer = namespace (or "unknown"), license from the copyright entries, the YAML's
+// dependencies. Fails on a non-integer provider/replaces priority.
+base::Result<apk::PackageInfo> package_info_template(const config::BuildConfig& cfg, const config::Subpackage* sub,
+                                                     const std::string& arch, const std::string& namespace_,
+                                                     int64_t build_time);
+
+}  // namespace melange
