@@ -4,7 +4,9 @@ namespace apko_app {
 
 std::vector<cli::Command> commands() {
   return {
-      cli::version_command("apko"),
+      build_command(),         publish_command(),       login_command(), lock_command(),
+      show_config_command(),   show_packages_command(), build_minirootfs_command(),
+      dot_command(),           cli::version_command("apko"),
   };
 }
 

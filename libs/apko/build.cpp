@@ -1,0 +1,203 @@
+#include "apko/build.hpp"
+
+#include <fcntl.h>
+#include <spdlog/spdlog.h>
+
+#include <algorithm>
+#include <thread>
+
+#include "apk/dependency.hpp"
+#include "apko/build_date.hpp"
+#include "apko/image_spec.hpp"
+#include "apko/post_install.hpp"
+#include "archive/gzip_parallel.hpp"
+#include "archive/sink.hpp"
+#include "base/fs.hpp"
+#include "base/hash.hpp"
+#include "base/strings.hpp"
+#include "oci/docker_tarball.hpp"
+#include "oci/layout.hpp"
+#include "oci/reference.hpp"
+#include "rootfs/installer.hpp"
+#include "sbom/image_sbom.hpp"
+
+namespace apko {
+
+std::map<std::string, std::string> parse_os_release(std::string_view text) {
+  std::map<std::string, std::string> out;
+  for (auto line : base::split(text, '\n')) {
+    line = base::trim(line);
+    auto eq = line.find('=');
+    if (line.empty() || line.front() == '#' || eq == std::string_view::npos) continue;
+    std::string_view v = base::trim(line.substr(eq + 1));
+    if (v.size() >= 2 && (v.front() == '"' || v.front() == '\'') && v.back() == v.front()) v = v.substr(1, v.size() - 2);
+    out[std::string(base::trim(line.substr(0, eq)))] = std::string(v);
+  }
+  return out;
+}
+
+base::Result<AssembledRoot> assemble_rootfs(const Plan& plan, size_t arch_index, const BuildOptions& opts) {
+  const ArchPlan& a = plan.archs[arch_index];
+  AssembledRoot root;
+  TRY(rootfs::add_base_skeleton(root.tree, 0));
+  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  TRY(a.repos->prefetch(a.packages, threads));
+  rootfs::Installer inst(root.tree);
+  for (size_t id : a.packages) {
+    TRY_ASSIGN(apk::Package pkg, a.repos->fetch_package(id));
+    root.newest_builddate = std::max<int64_t>(root.newest_builddate, pkg.info().build_time);
+    TRY(inst.install(pkg));
+  }
+  root.epoch = build_epoch({opts.source_date_epoch, opts.build_date, root.newest_builddate});
+  rootfs::DbOptions db;
+  db.arch = a.arch.apk;
+  db.world = plan.world;
+  db.repositories = plan.runtime_repositories;
+  if (plan.keyring)
+    for (const auto& name : plan.keyring->names()) db.keys.emplace_back(name, plan.keyring->find(name)->pem());
+  TRY(inst.finish(db));
+  root.installed = inst.installed();
+  TRY_ASSIGN(PostInstallResult pi, post_install(root.tree, plan.config, root.epoch));
+  root.warnings = std::move(pi.warnings);
+  return root;
+}
+
+base::Result<oci::Layer> write_layer_file(const rootfs::Tree& tree, const std::filesystem::path& file,
+                                          unsigned threads, rootfs::LayerStats* stats) {
+  int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+  if (fd < 0) return tl::unexpected(base::io_error(file, "cannot create", errno));
+  archive::FdSink fsink(fd, archive::FdOwnership::kOwn, file.string());
+  archive::HashSink compressed(base::HashAlgo::kSha256, &fsink);
+  archive::GzipSink gz(compressed, 6, 1 << 20, threads);
+  archive::HashSink uncompressed(base::HashAlgo::kSha256, &gz);
+  TRY_ASSIGN(rootfs::LayerStats st, rootfs::write_layer(tree, uncompressed));
+  TRY(gz.finish());
+  oci::Layer l;
+  l.diff_id = "sha256:" + base::to_hex(uncompressed.digest());
+  l.digest = "sha256:" + base::to_hex(compressed.digest());
+  l.size = static_cast<int64_t>(compressed.bytes());
+  l.file = file;
+  if (stats) *stats = st;
+  return l;
+}
+
+namespace {
+
+std::string image_basename(const std::string& image_name) {
+  if (auto ref = oci::parse_reference(image_name)) {
+    auto slash = ref->repository.find_last_of('/');
+    return slash == std::string::npos ? ref->repository : ref->repository.substr(slash + 1);
+  }
+  return image_name;
+}
+
+std::vector<sbom::PackageRef> sbom_packages(const std::vector<apk::InstalledPackage>& installed) {
+  std::map<std::string, std::string> provider;  // name or provided name -> package name
+  for (const auto& p : installed) {
+    provider.emplace(p.info.name, p.info.name);
+    for (const auto& pv : p.info.provides) provider.emplace(apk::parse_provide(pv).name, p.info.name);
+  }
+  std::vector<sbom::PackageRef> out;
+  for (const auto& p : installed) {
+    sbom::PackageRef r;
+    r.name = p.info.name;
+    r.version = p.info.version;
+    r.arch = p.info.arch;
+    r.license = p.info.license;
+    r.origin = p.info.origin;
+    r.description = p.info.description;
+    r.url = p.info.url;
+    std::string raw;
+    if (p.info.checksum.size() > 2 && p.info.checksum.compare(0, 2, "Q1") == 0 &&
+        base::base64_decode(p.info.checksum.substr(2), &raw))
+      r.checksum_sha1_hex = base::to_hex(raw);
+    for (const auto& d : p.info.depends) {
+      auto dep = apk::parse_dependency(d);
+      if (!dep || dep->conflict) continue;
+      auto it = provider.find(dep->name);
+      if (it != provider.end() && it->second != p.info.name &&
+          std::find(r.depends_on_names.begin(), r.depends_on_names.end(), it->second) == r.depends_on_names.end())
+        r.depends_on_names.push_back(it->second);
+    }
+    out.push_back(std::move(r));
+  }
+  return out;
+}
+
+}  // namespace
+
+base::Result<BuildResult> build_images(const Plan& plan, const BuildOptions& opts, const std::string& image_name,
+                                       const std::filesystem::path& blob_dir) {
+  BuildResult r;
+  unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
+  std::vector<oci::Image> images;
+  for (size_t i = 0; i < plan.archs.size(); ++i) {
+    const apk::Arch& arch = plan.archs[i].arch;
+    auto root = assemble_rootfs(plan, i, opts);
+    if (!root) return tl::unexpected(root.error().context(arch.apk));
+    for (const auto& w : root->warnings) spdlog::warn("{}: {}", arch.apk, w);
+    ArchImage ai;
+    ai.arch = arch;
+    ai.epoch = root->epoch;
+    if (auto osr = root->tree.read_file("etc/os-release")) {
+      auto kv = parse_os_release(*osr);
+      ai.os_id = kv["ID"];
+      ai.os_name = kv["NAME"];
+      ai.os_version = kv["VERSION_ID"];
+    }
+    TRY_ASSIGN(auto annotations, image_annotations(plan.config, opts.annotations, opts.vcs_url, ai.epoch));
+    std::string fname = arch.oci_name();
+    std::replace(fname.begin(), fname.end(), '/', '-');
+    auto layer = write_layer_file(root->tree, blob_dir / ("layer-" + fname + ".tar.gz"), threads, &ai.layer_stats);
+    if (!layer) return tl::unexpected(layer.error().context(arch.apk));
+    TRY_ASSIGN(oci::ImageConfigSpec spec, image_config_spec(plan.config, root->tree, arch, ai.epoch, annotations));
+    TRY_ASSIGN(ai.image, oci::make_image(spec, {*layer}, annotations));
+    ai.installed = std::move(root->installed);
+    spdlog::info("{}: {} packages, layer {} ({} bytes, {} entries)", arch.apk, ai.installed.size(),
+                 layer->digest, layer->size, ai.layer_stats.entries);
+    r.epoch = std::max(r.epoch, ai.epoch);
+    images.push_back(ai.image);
+    r.images.push_back(std::move(ai));
+  }
+  TRY_ASSIGN(r.annotations, image_annotations(plan.config, opts.annotations, opts.vcs_url, r.epoch));
+  r.index = oci::make_index(images, r.annotations);
+
+  std::string base = image_basename(image_name);
+  sbom::IndexSbomInput idx;
+  idx.index_digest = r.index.digest;
+  idx.image_name = base;
+  idx.created_epoch = r.epoch;
+  idx.tool_version = opts.tool_version;
+  for (const auto& ai : r.images) {
+    sbom::ImageSbomInput in;
+    in.image_digest = ai.image.manifest_digest;
+    in.image_name = base;
+    in.arch = ai.arch.oci;
+    in.os_id = ai.os_id;
+    in.os_name = ai.os_name;
+    in.os_version = ai.os_version;
+    in.layer_digest = ai.image.layers.empty() ? "" : ai.image.layers[0].digest;
+    in.created_epoch = ai.epoch;
+    in.packages = sbom_packages(ai.installed);
+    in.tool_version = opts.tool_version;
+    r.sboms.emplace_back("sbom-" + ai.arch.apk + ".spdx.json", sbom::image_sbom_json(in));
+    idx.images.emplace_back(ai.arch.oci_name(), ai.image.manifest_digest);
+  }
+  r.sboms.emplace_back("sbom-index.spdx.json", sbom::index_sbom_json(idx));
+  return r;
+}
+
+base::Status write_output(const BuildResult& r, const std::filesystem::path& out, const std::string& tag) {
+  std::vector<oci::Image> images;
+  for (const auto& ai : r.images) images.push_back(ai.image);
+  std::error_code ec;
+  if (std::filesystem::is_directory(out, ec)) return oci::write_oci_layout(out, images, r.index);
+  return oci::write_docker_tarball(out, tag, images, r.index);
+}
+
+base::Status write_sboms(const BuildResult& r, const std::filesystem::path& dir) {
+  for (const auto& [name, json] : r.sboms) TRY(base::write_file_atomic(dir / name, json));
+  return base::ok();
+}
+
+}  // namespace apko

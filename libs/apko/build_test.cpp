@@ -1,0 +1,120 @@
+#include "apko/build.hpp"
+
+#include <gtest/gtest.h>
+
+#include <cstdio>
+#include <memory>
+#include <nlohmann/json.hpp>
+
+#include "apko/test_fixture.hpp"
+
+namespace apko {
+namespace {
+
+std::string run(const std::string& cmd) {
+  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
+  std::string out;
+  char buf[4096];
+  size_t n;
+  while (p && (n = std::fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
+  return out;
+}
+
+BuildResult build_fixture(const testing::RepoFixture& f, const std::filesystem::path& blobs, BuildOptions o = {}) {
+  auto plan = make_plan(f.config, o);
+  EXPECT_TRUE(plan) << plan.error().to_string();
+  auto r = build_images(*plan, o, "example.com/demo:latest", blobs);
+  EXPECT_TRUE(r) << r.error().to_string();
+  return std::move(*r);
+}
+
+TEST(Build, TwoArchImagesCheckedWithHostTools) {
+  auto f = testing::make_repo_fixture(
+      "entrypoint:\n  command: /usr/bin/app\naccounts:\n  run-as: app\n  users:\n    - username: app\n      uid: 1000\n"
+      "annotations:\n  org.example.x: y\n");
+  std::filesystem::create_directories(f.path("blobs"));
+  BuildOptions o;
+  o.source_date_epoch = 1700000000;
+  BuildResult r = build_fixture(f, f.path("blobs"), o);
+  ASSERT_EQ(r.images.size(), 2u);
+  EXPECT_EQ(r.images[0].arch.apk, "x86_64");
+  EXPECT_EQ(r.images[1].arch.apk, "aarch64");
+  for (const auto& ai : r.images) {
+    std::vector<std::string> names;
+    for (const auto& p : ai.installed) names.push_back(p.info.name + "-" + p.info.version);
+    std::sort(names.begin(), names.end());
+    EXPECT_EQ(names, (std::vector<std::string>{"app-1.0-r0", "libbar-3.1-r2", "libfoo-2.0-r0"}));
+    ASSERT_EQ(ai.image.layers.size(), 1u);
+    const auto& l = ai.image.layers[0];
+    // Independent digests: sha256sum of the file and of its gunzipped bytes.
+    EXPECT_EQ("sha256:" + run("sha256sum < " + l.file.string() + " | cut -d' ' -f1").substr(0, 64), l.digest);
+    EXPECT_EQ("sha256:" + run("gzip -dc < " + l.file.string() + " | sha256sum | cut -d' ' -f1").substr(0, 64),
+              l.diff_id);
+    std::string listing = run("tar -tzvf " + l.file.string());
+    for (const char* want : {"usr/share/app/payload", "usr/lib/apk/db/installed", "etc/passwd", "etc/apk/world",
+                             "home/app", "dev/null"})
+      EXPECT_NE(listing.find(want), std::string::npos) << want << "\n" << listing;
+    auto cfg = nlohmann::json::parse(ai.image.config_json);
+    EXPECT_EQ(cfg["created"], "2023-11-14T22:13:20Z");
+    EXPECT_EQ(cfg["config"]["User"], "1000");
+    EXPECT_EQ(cfg["config"]["Entrypoint"], nlohmann::json::array({"/usr/bin/app"}));
+    EXPECT_EQ(cfg["config"]["Labels"]["org.example.x"], "y");
+  }
+  auto idx = nlohmann::json::parse(r.index.json);
+  ASSERT_EQ(idx["manifests"].size(), 2u);
+  EXPECT_EQ(idx["annotations"]["org.opencontainers.image.created"], "2023-11-14T22:13:20Z");
+  // SBOMs: one per arch plus the index; every installed package listed.
+  ASSERT_EQ(r.sboms.size(), 3u);
+  EXPECT_EQ(r.sboms[0].first, "sbom-x86_64.spdx.json");
+  EXPECT_EQ(r.sboms[2].first, "sbom-index.spdx.json");
+  for (const char* p : {"\"app\"", "\"libfoo\"", "\"libbar\""}) EXPECT_NE(r.sboms[0].second.find(p), std::string::npos);
+  // Writing: a docker tarball that python's tarfile reads, holding manifest.json.
+  ASSERT_TRUE(write_output(r, f.path("out.tar"), "example.com/demo:latest"));
+  std::string members = run("python3 -c \"import tarfile,sys; print('\\n'.join(tarfile.open(sys.argv[1]).getnames()))\" " +
+                            f.path("out.tar").string());
+  EXPECT_NE(members.find("manifest.json"), std::string::npos);
+  EXPECT_NE(members.find("index.json"), std::string::npos);
+}
+
+TEST(Build, DeterministicAcrossDirectoriesAndThreads) {
+  auto f = testing::make_repo_fixture();
+  std::filesystem::create_directories(f.path("b1"));
+  std::filesystem::create_directories(f.path("b2"));
+  BuildOptions o1, o2;
+  o2.threads = 1;
+  BuildResult a = build_fixture(f, f.path("b1"), o1);
+  BuildResult b = build_fixture(f, f.path("b2"), o2);
+  EXPECT_EQ(a.index.digest, b.index.digest);
+  for (size_t i = 0; i < a.images.size(); ++i) {
+    EXPECT_EQ(a.images[i].image.manifest_digest, b.images[i].image.manifest_digest);
+    EXPECT_EQ(run("cmp " + a.images[i].image.layers[0].file.string() + " " + b.images[i].image.layers[0].file.string() +
+                  " && echo same"),
+              "same\n");
+  }
+  EXPECT_EQ(a.sboms, b.sboms);
+  // No SOURCE_DATE_EPOCH: the newest package builddate.
+  EXPECT_EQ(a.epoch, a.images[0].epoch);
+}
+
+TEST(Build, ErrorsAreOneLine) {
+  auto f = testing::make_repo_fixture();
+  BuildOptions o;
+  o.package_append = {"does-not-exist"};
+  auto plan = make_plan(f.config, o);
+  ASSERT_FALSE(plan);
+  EXPECT_EQ(plan.error().message.find('\n'), std::string::npos);
+  EXPECT_NE(plan.error().message.find("does-not-exist"), std::string::npos);
+  BuildOptions bad_arch;
+  bad_arch.archs = {"sparc"};
+  EXPECT_FALSE(make_plan(f.config, bad_arch));
+}
+
+TEST(Build, OsRelease) {
+  auto kv = parse_os_release("NAME=\"Wolfi\"\nID=wolfi\n# c\nVERSION_ID='20230201'\nJUNK\n");
+  EXPECT_EQ(kv["NAME"], "Wolfi");
+  EXPECT_EQ(kv["ID"], "wolfi");
+  EXPECT_EQ(kv["VERSION_ID"], "20230201");
+}
+
+}  // namespace
+}  // namespace apko
