@@ -1,6 +1,7 @@
 #include "melange/embed.hpp"
 
 #include <algorithm>
+#include <vector>
 
 namespace melange {
 
@@ -10,7 +11,13 @@ extern const size_t kEmbeddedPipelineCount;
 }  // namespace detail
 
 std::span<const EmbeddedPipeline> builtin_pipelines() {
-  return {detail::kEmbeddedPipelines, detail::kEmbeddedPipelineCount};
+  // The generator sorts file names ("make-install.yaml" < "make.yaml"); sort by pipeline name.
+  static const std::vector<EmbeddedPipeline> sorted = [] {
+    std::vector<EmbeddedPipeline> v(detail::kEmbeddedPipelines, detail::kEmbeddedPipelines + detail::kEmbeddedPipelineCount);
+    std::sort(v.begin(), v.end(), [](const auto& a, const auto& b) { return a.name < b.name; });
+    return v;
+  }();
+  return sorted;
 }
 
 const EmbeddedPipeline* find_builtin_pipeline(std::string_view name) {
