@@ -40,6 +40,18 @@ base::Result<std::string> fetch_remote_key(std::string_view url, const Options& 
   return pem;
 }
 
+// Adds the key under the original source's name and, when a mirror replaced the source
+// with a file of another name (e.g. a local repository signed by its own key), under that
+// name too, so signatures naming either key verify.
+base::Status add_named(apk::Keyring& keyring, const std::string& name, std::string_view source,
+                       std::string_view effective, std::string_view pem, const std::string& where) {
+  TRY(base::with_context(keyring.add_pem(name, pem), "keyring " + where));
+  if (effective == source) return {};
+  std::string target = key_name_for_source(fetch::redact(effective));
+  if (target.empty() || target == name || target == "." || target == "..") return {};
+  return base::with_context(keyring.add_pem(target, pem), "keyring " + where);
+}
+
 }  // namespace
 
 base::Status add_key_source(apk::Keyring& keyring, std::string_view source, const Options& opts) {
@@ -56,7 +68,7 @@ base::Status add_key_source(apk::Keyring& keyring, std::string_view source, cons
     if (fs::is_directory(*local, ec)) return base::with_context(keyring.add_dir(*local), "keyring " + where);
     auto pem = base::read_file(*local);
     if (!pem) return tl::unexpected(base::Error{pem.error().code, "keyring " + where + ": " + pem.error().message, {}});
-    return base::with_context(keyring.add_pem(name, *pem), "keyring " + where);
+    return add_named(keyring, name, source, effective, *pem, where);
   }
   if (!fetch::is_remote(effective))
     return base::fail(base::ErrorCode::kUnsupported, "keyring " + where + ": unsupported URL scheme",
@@ -70,7 +82,7 @@ base::Status add_key_source(apk::Keyring& keyring, std::string_view source, cons
     e.message = "keyring " + where + ": " + e.message;
     return tl::unexpected(std::move(e));
   }
-  return base::with_context(keyring.add_pem(name, *pem), "keyring " + where);
+  return add_named(keyring, name, source, effective, *pem, where);
 }
 
 base::Result<apk::Keyring> load_keyring(const std::vector<std::string>& sources, const Options& opts) {

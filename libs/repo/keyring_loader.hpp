@@ -4,7 +4,9 @@
 // A source is a local path (file, or a directory whose files are all keys), a file://
 // URL or an http(s) URL. Mirrors are applied first. A key is named after the basename
 // of the ORIGINAL source, so a signature entry `.SIGN.RSA256.wolfi-signing.rsa.pub`
-// still finds the key when a mirror serves it as /srv/keys/wolfi.pem. Downloaded keys
+// still finds the key when a mirror serves it as /srv/keys/wolfi.pem; when the mirror's
+// file has another name (a local repository signed by its own key replacing a remote
+// one), the key is also added under that name. Downloaded keys
 // are stored in the cache (keys/...); offline, remote keys come from the cache only.
 // Every error names the source (credentials redacted).
 #pragma once

@@ -51,8 +51,10 @@ TEST_F(KeyringLoader, MirroredKeyKeepsOriginalName) {
                   .value();
   auto k = load_keyring({"https://packages.example.invalid/os/wolfi-signing.rsa.pub"}, o);
   ASSERT_TRUE(k) << k.error().message;
-  ASSERT_EQ(k->names(), std::vector<std::string>{"wolfi-signing.rsa.pub"});
+  // Known under the original name, and under the mirror file's own name.
+  ASSERT_EQ(k->names(), (std::vector<std::string>{"some-other-name.pem", "wolfi-signing.rsa.pub"}));
   EXPECT_EQ(k->find("wolfi-signing.rsa.pub")->pem(), apk::PublicKey::from_pem(test_key(1).public_pem, "k")->pem());
+  EXPECT_EQ(k->find("some-other-name.pem")->pem(), k->find("wolfi-signing.rsa.pub")->pem());
 }
 
 TEST_F(KeyringLoader, ErrorsNameTheSource) {
