@@ -13,5 +13,6 @@ cli::Command keygen_command();
 cli::Command sign_command();
 cli::Command sign_index_command();
 cli::Command index_command();
+cli::Command lint_command();
 
 }  // namespace melange_app

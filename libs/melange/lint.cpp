@@ -85,7 +85,10 @@ base::Result<std::vector<LintFinding>> lint(const LintTree& tree, const LintOpti
     const auto& r = lint_detail::rules();
     return std::any_of(r.begin(), r.end(), [&](const lint_detail::Rule& x) { return x.info.name == n; });
   };
-  for (const auto* list : {&opts.disabled, &opts.enabled})
+  std::vector<const std::vector<std::string>*> lists{&opts.disabled, &opts.enabled};
+  if (opts.require) lists.push_back(&*opts.require);
+  if (opts.warn) lists.push_back(&*opts.warn);
+  for (const auto* list : lists)
     for (const auto& n : *list)
       if (!known(n)) return base::fail(base::ErrorCode::kInvalidInput, "unknown linter: \"" + n + "\"");
   auto listed = [](const std::vector<std::string>& v, std::string_view n) { return std::find(v.begin(), v.end(), n) != v.end(); };
@@ -93,8 +96,14 @@ base::Result<std::vector<LintFinding>> lint(const LintTree& tree, const LintOpti
   std::vector<LintFinding> out;
   for (const auto& rule : lint_detail::rules()) {
     const bool disabled = listed(opts.disabled, rule.info.name), enabled = listed(opts.enabled, rule.info.name);
-    if (rule.info.behaviour == LintDefault::kOff && !enabled && !disabled) continue;
-    LintSeverity sev = rule.info.behaviour == LintDefault::kRequire && !disabled ? LintSeverity::kError : LintSeverity::kWarning;
+    LintDefault behaviour = rule.info.behaviour;
+    if (opts.require || opts.warn) {
+      behaviour = opts.require && listed(*opts.require, rule.info.name) ? LintDefault::kRequire
+                  : opts.warn && listed(*opts.warn, rule.info.name)     ? LintDefault::kWarn
+                                                                        : LintDefault::kOff;
+    }
+    if (behaviour == LintDefault::kOff && !enabled && !disabled) continue;
+    LintSeverity sev = behaviour == LintDefault::kRequire && !disabled ? LintSeverity::kError : LintSeverity::kWarning;
     std::vector<lint_detail::Hit> hits;
     TRY(with_context(rule.fn(tree, opts.package_name, hits), "linter " + std::string(rule.info.name)));
     for (auto& h : hits) out.push_back({std::string(rule.info.name), sev, std::move(h.path), std::move(h.message)});

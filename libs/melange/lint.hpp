@@ -17,6 +17,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -72,6 +73,9 @@ struct LintOptions {
   std::string package_name;
   std::vector<std::string> disabled;  // checks.disabled
   std::vector<std::string> enabled;   // off-by-default linters to run (as warnings)
+  // --lint-require / --lint-warn: when set, they replace the default behaviours (a linter
+  // in neither list does not run); `disabled` still downgrades.
+  std::optional<std::vector<std::string>> require, warn;
 };
 
 // Runs the linters. Fails only for unknown linter names in the options (kInvalidInput)

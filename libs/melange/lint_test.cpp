@@ -6,6 +6,8 @@
 
 #include <set>
 
+#include "apk/data_tar.hpp"
+#include "apk/package_writer.hpp"
 #include "base/fs.hpp"
 #include "melange/elf.hpp"
 #include "melange/elf_testdata.hpp"
@@ -155,6 +157,14 @@ TEST_F(LintTest, SeveritiesAndCheckDisabled) {
   ASSERT_TRUE(r);
   EXPECT_TRUE(r->empty());
 
+  // --lint-require / --lint-warn replace the defaults.
+  LintOptions ov{"p", {}, {}, std::vector<std::string>{"opt"}, std::vector<std::string>{}};
+  r = lint_dir(root, ov);
+  ASSERT_TRUE(r);
+  ASSERT_EQ(r->size(), 1u);
+  EXPECT_EQ((*r)[0].linter, "opt");
+  EXPECT_EQ((*r)[0].severity, LintSeverity::kError);
+
   o.disabled = {"no-such-linter"};
   auto bad = lint_dir(root, o);
   ASSERT_FALSE(bad);
@@ -169,6 +179,37 @@ TEST_F(LintTest, SbomDirIgnoredByContentLinters) {
   ASSERT_TRUE(r);
   ASSERT_EQ(r->size(), 1u);
   EXPECT_EQ((*r)[0].linter, "empty");
+}
+
+// Linting an .apk works from its entry list, with the modes the package records.
+TEST_F(LintTest, FromPackageEntries) {
+  fs::path root = fresh_dir();
+  put(root, "usr/bin/tool", "#!/bin/sh\n", 04755);
+  put(root, "etc/open.conf", "x", 0666);
+  put(root, "usr/share/a/blob", big('z'), 0644);
+  put(root, "usr/share/b/blob", big('z'), 0644);
+  auto data = apk::build_data_tar(root, apk::DataTarOptions{});
+  ASSERT_TRUE(data) << data.error().message;
+  apk::PackageInfo info;
+  info.name = "tool";
+  info.version = "1-r0";
+  info.arch = "x86_64";
+  info.installed_size = data->installed_size;
+  auto built = apk::assemble_package(info, {}, data->tar, 0, nullptr);
+  ASSERT_TRUE(built) << built.error().message;
+  apk::PackageReadOptions ro;
+  ro.signature = apk::SignaturePolicy::kIgnore;
+  auto pkg = apk::Package::parse(built->bytes, "tool.apk", ro);
+  ASSERT_TRUE(pkg) << pkg.error().message;
+  auto tree = LintTree::from_package(*pkg);
+  ASSERT_TRUE(tree) << tree.error().message;
+  auto r = lint(*tree, LintOptions{"tool", {}, {}});
+  ASSERT_TRUE(r);
+  std::set<std::string> got;
+  for (const auto& f : *r) got.insert(f.linter + ":" + f.path);
+  EXPECT_EQ(got, (std::set<std::string>{"setuidgid:usr/bin/tool", "worldwrite:etc/open.conf",
+                                         "duplicate:usr/share/a/blob"}));
+  EXPECT_TRUE(has_errors(*r));
 }
 
 }  // namespace

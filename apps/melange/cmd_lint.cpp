@@ -1,0 +1,82 @@
+// melange lint: run the package linters over existing .apk files.
+//
+// The package's data member is linted from its entry list (nothing is unpacked). The
+// `checks.disabled` of the package (or subpackage) in the embedded .melange.yaml
+// downgrades those linters to warnings. Exits non-zero when any linter at error level
+// has a finding.
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "apk/package.hpp"
+#include "config/build_config.hpp"
+#include "melange/commands.hpp"
+#include "melange/lint.hpp"
+
+namespace melange_app {
+namespace {
+
+// checks.disabled for `name` from the embedded configuration, if it parses.
+std::vector<std::string> embedded_disabled(const apk::Package& pkg) {
+  for (const auto& f : pkg.control_files()) {
+    if (f.name != ".melange.yaml") continue;
+    auto cfg = config::parse_build_config(f.content, pkg.origin() + ":.melange.yaml");
+    if (!cfg) {
+      spdlog::warn("{}: ignoring embedded configuration: {}", pkg.origin(), cfg.error().message);
+      return {};
+    }
+    if (cfg->package.name == pkg.info().name) return cfg->package.checks.disabled;
+    for (const auto& sub : cfg->subpackages)
+      if (sub.name == pkg.info().name) return sub.checks.disabled;
+  }
+  return {};
+}
+
+}  // namespace
+
+cli::Command lint_command() {
+  return {"lint", "Run the package linters over .apk files", [](CLI::App& sub) {
+            struct Opts {
+              std::vector<std::string> packages, require, warn, enable;
+              bool require_set = false, warn_set = false;
+            };
+            auto o = std::make_shared<Opts>();
+            auto* req = sub.add_option("--lint-require", o->require, "Linters whose findings are errors (replaces the defaults)")
+                            ->delimiter(',');
+            auto* warn = sub.add_option("--lint-warn", o->warn, "Linters whose findings are warnings (replaces the defaults)")
+                             ->delimiter(',');
+            sub.add_option("--lint-enable", o->enable, "Off-by-default linters to run as warnings (documentation, empty)")
+                ->delimiter(',');
+            sub.add_option("packages", o->packages, "The .apk files to lint")->required();
+            return [o, req, warn]() -> base::Status {
+              size_t errors = 0, warnings = 0;
+              for (const auto& path : o->packages) {
+                apk::PackageReadOptions ro;
+                ro.signature = apk::SignaturePolicy::kIgnore;
+                TRY_ASSIGN(apk::Package pkg, apk::Package::load(path, ro));
+                TRY_ASSIGN(melange::LintTree tree, melange::LintTree::from_package(pkg));
+                melange::LintOptions lo;
+                lo.package_name = pkg.info().name;
+                lo.disabled = embedded_disabled(pkg);
+                lo.enabled = o->enable;
+                if (req->count() > 0 || warn->count() > 0) {
+                  lo.require = o->require;
+                  lo.warn = o->warn;
+                }
+                TRY_ASSIGN(auto findings, base::with_context(melange::lint(tree, lo), path));
+                for (const auto& f : findings) {
+                  std::cout << path << ": " << melange::format_finding(f) << "\n";
+                  (f.severity == melange::LintSeverity::kError ? errors : warnings)++;
+                }
+              }
+              std::cout.flush();
+              spdlog::info("linted {} package(s): {} error(s), {} warning(s)", o->packages.size(), errors, warnings);
+              if (errors > 0)
+                return base::fail(base::ErrorCode::kInvalidInput, std::to_string(errors) + " lint error(s) in the given packages",
+                                  "fix the package, or list the linter in the package's checks.disabled");
+              return {};
+            };
+          }};
+}
+
+}  // namespace melange_app
