@@ -106,16 +106,17 @@ struct Compiler {
   }
 
   Result<StepCtx> inline_uses(const PipelineStep& st, const StepCtx& cx, const config::PipelineDef& def);
-  void record_source(const std::string& uses, const VarMap& inputs);
+  void record_source(const std::string& uses, const VarMap& inputs, const config::Location& loc);
 };
 
-void Compiler::record_source(const std::string& uses, const VarMap& in) {
+void Compiler::record_source(const std::string& uses, const VarMap& in, const config::Location& loc) {
   auto get = [&](const char* k) {
     auto it = in.find(std::string("inputs.") + k);
     return it == in.end() ? std::string() : it->second;
   };
   FetchSource s;
   s.kind = uses;
+  s.location = loc;
   if (uses == "fetch") {
     s.uri = get("uri");
     s.sha256 = get("expected-sha256");
@@ -208,7 +209,7 @@ Result<bool> Compiler::step(const PipelineStep& st, const StepCtx& cx, std::vect
     def = std::move(*loaded);
     TRY_ASSIGN(here, inline_uses(st, here, def));
     if (def.needs_packages) TRY(add_needs(here, def.location, *def.needs_packages));
-    record_source(st.uses, here.inputs);
+    record_source(st.uses, here.inputs, st.location);
     if (name.empty()) name = st.uses;
     children = &def.pipeline;
     if (!required) required = def.required_steps;

@@ -75,6 +75,7 @@ struct FetchSource {
   std::string sha256, sha512;
   std::string commit, tag, branch;
   std::string purl_name, purl_version;
+  config::Location location;  // the `uses:` step
 };
 
 struct CompiledBuild {
