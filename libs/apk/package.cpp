@@ -11,6 +11,18 @@ namespace apk {
 using base::ErrorCode;
 using base::fail;
 
+base::Result<std::string> verify_entry_checksum(const archive::TarEntry& e, std::string_view data) {
+  std::string_view covered;
+  if (e.type == archive::EntryType::kFile) covered = data;
+  else if (e.type == archive::EntryType::kSymlink) covered = e.linkname;
+  else return std::string();
+  std::string raw = base::digest(base::HashAlgo::kSha1, covered);
+  for (const auto& [key, value] : e.pax)
+    if (key == "APK-TOOLS.checksum.SHA1" && base::to_hex(raw) != value)
+      return fail(ErrorCode::kSignature, "content does not match its SHA1 checksum");
+  return raw;
+}
+
 std::string q1_checksum(std::string_view control_member) {
   return "Q1" + base::base64_encode(base::digest(base::HashAlgo::kSha1, control_member));
 }
@@ -134,15 +146,8 @@ base::Status Package::for_each_entry(const EntryFn& fn, size_t max_data_size) co
   archive::TarEntry e;
   std::string_view data;
   while (reader.next(&e, &data)) {
-    for (const auto& [key, value] : e.pax) {
-      if (key != "APK-TOOLS.checksum.SHA1") continue;
-      std::string_view covered;
-      if (e.type == archive::EntryType::kFile) covered = data;
-      else if (e.type == archive::EntryType::kSymlink) covered = e.linkname;
-      else break;
-      if (base::sha1_hex(covered) != value)
-        return fail(ErrorCode::kSignature, origin_ + ": " + e.name + ": content does not match its SHA1 checksum");
-    }
+    auto sum = verify_entry_checksum(e, data);
+    if (!sum) return fail(sum.error().code, origin_ + ": " + e.name + ": " + sum.error().message);
     TRY(fn(e, data));
   }
   if (reader.error()) return fail(ErrorCode::kFormat, origin_ + ": data stream: " + reader.error()->message);

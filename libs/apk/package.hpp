@@ -88,6 +88,11 @@ class Package {
   std::string trusted_by_;
 };
 
+// Checks a data entry against its APK-TOOLS.checksum.SHA1 record (files: their content;
+// symlinks: their target) and returns the raw SHA1 of those bytes, computed whether or not
+// the entry carries the record; empty for other entry types. kSignature on mismatch.
+base::Result<std::string> verify_entry_checksum(const archive::TarEntry& e, std::string_view data);
+
 // "Q1" + base64(sha1(bytes)): the index checksum of a compressed control member.
 std::string q1_checksum(std::string_view control_member);
 

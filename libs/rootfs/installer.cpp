@@ -105,18 +105,10 @@ class PackageInstall {
       if (c == "..") return fail(ErrorCode::kInvalidInput, "'..' in the path, outside the package root");
 
     Meta meta{e.mode & 07777, e.uid, e.gid, e.mtime, {}};
-    std::string checksum;
-    for (const auto& [key, value] : e.pax) {
+    for (const auto& [key, value] : e.pax)
       if (key.rfind(kXattrPrefix, 0) == 0) meta.xattrs[key.substr(kXattrPrefix.size())] = value;
-      if (key != "APK-TOOLS.checksum.SHA1") continue;
-      std::string_view covered = e.type == archive::EntryType::kSymlink ? std::string_view(e.linkname) : data;
-      if (e.type != archive::EntryType::kFile && e.type != archive::EntryType::kSymlink) continue;
-      std::string raw = base::digest(base::HashAlgo::kSha1, covered);
-      if (base::to_hex(raw) != value) return fail(ErrorCode::kSignature, "content does not match its SHA1 checksum");
-      checksum = q1(raw);
-    }
-    if (checksum.empty() && e.type == archive::EntryType::kFile) checksum = q1(base::digest(base::HashAlgo::kSha1, data));
-    if (checksum.empty() && e.type == archive::EntryType::kSymlink) checksum = q1(base::digest(base::HashAlgo::kSha1, e.linkname));
+    TRY_ASSIGN(std::string raw, apk::verify_entry_checksum(e, data));
+    std::string checksum = raw.empty() ? std::string() : q1(raw);
 
     TRY(ensure_parent(name, e.mtime));
     TRY_ASSIGN(std::string canon, in_.tree_.canonical(name, Follow::kNoFollow, Access::kWrite));
