@@ -244,7 +244,8 @@ Result<Package> parse_package(const Ctx& cx, const YAML::Node& node) {
   TRY(check_name(cx, m.get("name"), "package name", p.name));
   TRY(m.require("version"));
   TRY(m.read("version", &p.version));
-  // TODO(config): validate with apk::version_is_valid (libs/apk/version.hpp) once it exists.
+  // Not apk::version_is_valid: real melange configs use versions apk-tools calls invalid
+  // (R-build.yaml's "0.4_27"), and melange accepts them; they still sort (as strings).
   if (base::trim(p.version).empty()) return tl::unexpected(cx.err(m.get("version"), "\"version\" must not be empty"));
   if (m.has("epoch")) {
     TRY_ASSIGN(long long epoch, read_int(m.get("epoch"), cx.file, "epoch"));
