@@ -32,7 +32,7 @@ cli::Command build_command() {
               TRY_ASSIGN(apko::BuildResult r, apko::build_images(plan, a->f.opts, a->tag, blobs.path()));
               TRY(apko::write_output(r, out, a->tag));
               if (a->f.sbom) {
-                std::filesystem::path dir = a->f.sbom_path.empty() ? std::filesystem::path(".") : a->f.sbom_path;
+                std::filesystem::path dir = a->f.sbom_path.empty() ? std::string(".") : a->f.sbom_path;
                 TRY(apko::write_sboms(r, dir));
               }
               spdlog::info("wrote {} (index {})", a->out, r.index.digest);
