@@ -3,6 +3,10 @@
 #include <algorithm>
 #include <cctype>
 
+#include "base/fs.hpp"
+#include "base/strings.hpp"
+#include "config/yaml_util.hpp"
+
 namespace melange {
 
 VarMap package_variables(const config::Package& package, const apk::Arch& arch,
@@ -73,6 +77,40 @@ std::string join_continuations(std::string_view value) {
     out += value[i];
   }
   return out;
+}
+
+base::Result<config::OrderedMap> load_vars_file(const std::filesystem::path& file) {
+  TRY_ASSIGN(std::string text, base::read_file(file));
+  TRY_ASSIGN(YAML::Node root, config::parse_yaml(text, file.string()));
+  return config::read_string_map(root, file.string(), "vars file");
+}
+
+base::Result<config::OrderedMap> parse_env_file(std::string_view text, std::string_view filename) {
+  config::OrderedMap out;
+  int n = 0;
+  for (std::string_view raw : base::split(text, '\n')) {
+    ++n;
+    std::string_view line = base::trim(raw);
+    if (line.empty() || line.front() == '#') continue;
+    if (line.starts_with("export ")) line = base::trim(line.substr(7));
+    size_t eq = line.find('=');
+    std::string key(base::trim(line.substr(0, eq == std::string_view::npos ? 0 : eq)));
+    bool key_ok = !key.empty() && !std::isdigit(static_cast<unsigned char>(key[0]));
+    for (char c : key) key_ok = key_ok && (std::isalnum(static_cast<unsigned char>(c)) || c == '_');
+    if (eq == std::string_view::npos || !key_ok)
+      return base::fail(base::ErrorCode::kInvalidInput,
+                        std::string(filename) + ":" + std::to_string(n) + ": expected KEY=VALUE");
+    std::string_view value = base::trim(line.substr(eq + 1));
+    if (value.size() >= 2 && (value.front() == '"' || value.front() == '\'') && value.back() == value.front())
+      value = value.substr(1, value.size() - 2);
+    config::map_set(out, key, std::string(value));
+  }
+  return out;
+}
+
+base::Result<config::OrderedMap> load_env_file(const std::filesystem::path& file) {
+  TRY_ASSIGN(std::string text, base::read_file(file));
+  return parse_env_file(text, file.string());
 }
 
 }  // namespace melange

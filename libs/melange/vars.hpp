@@ -5,6 +5,7 @@
 // collected in /home/build/melange-out/<name>.
 #pragma once
 
+#include <filesystem>
 #include <map>
 #include <string>
 #include <string_view>
@@ -38,5 +39,12 @@ std::string shell_quote(std::string_view value);
 // Joins backslash-newline continuations ("a \\\n  b" -> "a   b"), as the shell would have
 // done had the value been pasted into a script.
 std::string join_continuations(std::string_view value);
+
+// --vars-file: a YAML mapping of names to scalar values.
+base::Result<config::OrderedMap> load_vars_file(const std::filesystem::path& file);
+// --env-file: dotenv lines "KEY=VALUE" ("export " prefix, '#' comments, blank lines and
+// single/double-quoted values allowed). Malformed lines are errors naming file:line.
+base::Result<config::OrderedMap> parse_env_file(std::string_view text, std::string_view filename);
+base::Result<config::OrderedMap> load_env_file(const std::filesystem::path& file);
 
 }  // namespace melange

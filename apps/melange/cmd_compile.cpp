@@ -1,0 +1,86 @@
+// melange compile / query / package-version: the resolved configuration without building.
+#include <cstdio>
+#include <cstdlib>
+
+#include "base/strings.hpp"
+#include "config/build_config.hpp"
+#include "melange/commands.hpp"
+#include "melange/compile.hpp"
+
+namespace melange_app {
+
+using base::Status;
+
+namespace {
+
+struct CompileFlags {
+  std::string config;
+  std::string arch;
+  std::vector<std::string> pipeline_dirs, build_options;
+  std::string vars_file, env_file, namespace_ = "unknown";
+  bool debug = false;
+};
+
+base::Result<melange::CompileOptions> to_options(const CompileFlags& f) {
+  melange::CompileOptions o;
+  if (!f.arch.empty()) {
+    TRY_ASSIGN(o.arch, apk::parse_arch(f.arch));
+  } else {
+    o.arch = apk::host_arch();
+  }
+  for (const auto& d : f.pipeline_dirs) o.pipeline_dirs.emplace_back(d);
+  o.build_options = f.build_options;
+  if (!f.vars_file.empty()) {
+    TRY_ASSIGN(o.vars_file, melange::load_vars_file(f.vars_file));
+  }
+  if (!f.env_file.empty()) {
+    TRY_ASSIGN(o.env_file, melange::load_env_file(f.env_file));
+  }
+  o.namespace_ = f.namespace_;
+  o.debug = f.debug ? melange::Debug::kOn : melange::Debug::kOff;
+  if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
+    long long v = 0;
+    if (!base::parse_int64(sde, &v) || v < 0)
+      return base::fail(base::ErrorCode::kUsage, "SOURCE_DATE_EPOCH must be a non-negative integer, got \"" +
+                                                     std::string(sde) + "\"");
+    o.source_date_epoch = v;
+  }
+  return o;
+}
+
+}  // namespace
+
+cli::Command compile_command() {
+  return {"compile", "Print the fully resolved build plan of a melange configuration as JSON", [](CLI::App& sub) {
+            auto f = std::make_shared<CompileFlags>();
+            sub.add_option("config", f->config, "The melange YAML file")->required();
+            sub.add_option("--arch", f->arch, "Architecture to compile for (default: the host)");
+            sub.add_option("--pipeline-dir", f->pipeline_dirs, "Directory searched for uses: pipelines before the built-ins");
+            sub.add_option("--build-option", f->build_options, "Enable an option from the configuration's options:");
+            sub.add_option("--vars-file", f->vars_file, "YAML file of vars overriding the configuration's vars:");
+            sub.add_option("--env-file", f->env_file, "dotenv file of build environment variables");
+            sub.add_option("--namespace", f->namespace_, "Package namespace (distro name)")->capture_default_str();
+            sub.add_flag("--debug", f->debug, "Add set -x to every step");
+            return [f]() -> Status {
+              TRY_ASSIGN(auto cfg, config::load_build_config(f->config));
+              TRY_ASSIGN(auto opts, to_options(*f));
+              TRY_ASSIGN(auto build, melange::compile(cfg, opts));
+              std::printf("%s\n", melange::to_json(build).dump(2).c_str());
+              return {};
+            };
+          }};
+}
+
+cli::Command package_version_command() {
+  return {"package-version", "Print the package's name-version-rEPOCH", [](CLI::App& sub) {
+            auto file = std::make_shared<std::string>();
+            sub.add_option("config", *file, "The melange YAML file")->required();
+            return [file]() -> Status {
+              TRY_ASSIGN(auto cfg, config::load_build_config(*file));
+              std::printf("%s-%s-r%llu\n", cfg.package.name.c_str(), cfg.package.version.c_str(), cfg.package.epoch);
+              return {};
+            };
+          }};
+}
+
+}  // namespace melange_app
