@@ -4,7 +4,8 @@ namespace melange_app {
 
 std::vector<cli::Command> commands() {
   return {
-      keygen_command(), sign_command(), sign_index_command(), index_command(), lint_command(), cli::version_command("melange"),
+      build_command(), test_command(), keygen_command(), sign_command(), sign_index_command(), index_command(), lint_command(),
+      compile_command(), query_command(), package_version_command(), bump_command(), cli::version_command("melange"),
   };
 }
 

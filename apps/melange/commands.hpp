@@ -14,5 +14,11 @@ cli::Command sign_command();
 cli::Command sign_index_command();
 cli::Command index_command();
 cli::Command lint_command();
+cli::Command compile_command();
+cli::Command query_command();
+cli::Command package_version_command();
+cli::Command bump_command();
+cli::Command build_command();
+cli::Command test_command();
 
 }  // namespace melange_app

@@ -1,0 +1,68 @@
+// melange build: YAML -> signed packages in --out-dir (libs/melange/build.hpp).
+#include <cstdlib>
+
+#include "base/strings.hpp"
+#include "melange/build.hpp"
+#include "melange/commands.hpp"
+
+namespace melange_app {
+
+cli::Command build_command() {
+  return {"build", "Build packages from a melange YAML configuration", [](CLI::App& sub) {
+            auto o = std::make_shared<melange::BuildOptions>();
+            auto cfg = std::make_shared<std::string>("melange.yaml");
+            auto archs = std::make_shared<std::vector<std::string>>();
+            auto interactive = std::make_shared<bool>(false);
+            auto timeout = std::make_shared<long long>(0);
+            auto strs = std::make_shared<std::vector<std::string>>();  // pipeline dirs as strings
+            sub.add_option("config", *cfg, "The melange YAML file")->capture_default_str();
+            sub.add_option("--arch", *archs, "Architectures to build (comma separated; default: the host)")
+                ->delimiter(',');
+            sub.add_option("--runner", o->runner, "Where steps run: bubblewrap or docker (qemu, lima: not yet)")
+                ->capture_default_str();
+            sub.add_option("--signing-key", o->signing_key, "Private key to sign packages and the index with");
+            sub.add_option("-k,--keyring-append", o->keyring_append, "Extra keys trusted for the build environment");
+            sub.add_option("-r,--repository-append", o->repository_append, "Extra repositories for the build environment");
+            sub.add_option("--mirror", o->mirrors, "Rewrite a repository/key/URL prefix: FROM=TO (over $APK_MIRRORS)");
+            sub.add_option("--out-dir", o->out_dir, "Where packages and the index go")->capture_default_str();
+            sub.add_option("--source-dir", o->source_dir, "Files copied into the workspace (default: the config's directory)");
+            sub.add_option("--cache-dir", o->cache_dir, "Source cache mounted at /var/cache/melange (when it exists)")
+                ->capture_default_str();
+            sub.add_option("--apk-cache-dir", o->apk_cache_dir, "Cache of downloaded APKINDEXes and packages");
+            sub.add_option("--workspace-dir", o->workspace_dir, "Workspace to use (default: a temporary directory)");
+            sub.add_option("--pipeline-dir", *strs, "Directory searched for uses: pipelines before the built-ins");
+            sub.add_option("--env-file", o->env_file, "KEY=VALUE file under environment.environment");
+            sub.add_option("--vars-file", o->vars_file, "YAML mapping overriding vars:");
+            sub.add_flag("--generate-index", o->generate_index, "Update <out-dir>/<arch>/APKINDEX.tar.gz (default true)");
+            sub.add_flag("--empty-workspace", o->empty_workspace, "Do not copy the source directory into the workspace");
+            sub.add_option("--build-date", o->build_date, "Build time (RFC 3339); $SOURCE_DATE_EPOCH wins; default 0");
+            sub.add_option("--namespace", o->namespace_, "Distribution namespace (maintainer, SBOM purls)")
+                ->capture_default_str();
+            sub.add_option("--build-option", o->build_options, "Enable a named options: entry of the config");
+            sub.add_flag("--debug", o->debug, "Run steps with set -x");
+            sub.add_flag("-i,--interactive", *interactive, "Open a shell on failure (not supported yet: warns)");
+            sub.add_flag("--rm", o->remove, "Delete the workspace and guest afterwards (default true)");
+            sub.add_flag("--create-build-log", o->create_build_log, "Append arch|origin|name|version to <out-dir>/packages.log");
+            sub.add_flag("--network", o->network, "Let steps use the host's network (default: no network)");
+            sub.add_flag("--test", o->run_tests, "Run the test: sections before publishing (default true)");
+            sub.add_flag("--ignore-signatures", o->ignore_signatures, "Do not verify repository signatures");
+            sub.add_option("--timeout", *timeout, "Per-step timeout in seconds (default: package.timeout, else none)");
+            return [o, cfg, archs, interactive, timeout, strs]() -> base::Status {
+              o->config_file = *cfg;
+              o->archs = *archs;
+              o->interactive = *interactive ? melange::Interactive::kOn : melange::Interactive::kOff;
+              o->timeout = std::chrono::seconds(*timeout);
+              o->pipeline_dirs.assign(strs->begin(), strs->end());
+              if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
+                long long v = 0;
+                if (!base::parse_int64(sde, &v) || v < 0)
+                  return base::fail(base::ErrorCode::kUsage, std::string("SOURCE_DATE_EPOCH \"") + sde +
+                                                                 "\" is not a non-negative integer");
+                o->source_date_epoch = v;
+              }
+              return melange::build(*o);
+            };
+          }};
+}
+
+}  // namespace melange_app

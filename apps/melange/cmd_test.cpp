@@ -1,0 +1,69 @@
+// melange test: run a configuration's test: sections against packages from repositories.
+#include "apk/arch.hpp"
+#include "base/strings.hpp"
+#include "base/fs.hpp"
+#include "config/build_config.hpp"
+#include "melange/build.hpp"
+#include "melange/commands.hpp"
+#include "melange/compile.hpp"
+#include "melange/test_run.hpp"
+#include "melange/vars.hpp"
+
+namespace melange_app {
+
+cli::Command test_command() {
+  return {"test", "Run the test: sections of a melange configuration", [](CLI::App& sub) {
+            auto o = std::make_shared<melange::TestOptions>();
+            auto cfg = std::make_shared<std::string>();
+            auto pkg = std::make_shared<std::string>();
+            auto arch = std::make_shared<std::string>();
+            auto dirs = std::make_shared<std::vector<std::string>>();
+            auto env_file = std::make_shared<std::string>();
+            auto interactive = std::make_shared<bool>(false);
+            auto debug = std::make_shared<bool>(false);
+            auto timeout = std::make_shared<long long>(0);
+            sub.add_option("config", *cfg, "The melange YAML file")->required();
+            sub.add_option("package", *pkg, "Test only this package (default: every package with a test)");
+            sub.add_option("--arch", *arch, "Architecture to test (default: the host; only the host can run)");
+            sub.add_option("--runner", o->runner, "Where tests run: bubblewrap or docker")->capture_default_str();
+            sub.add_option("-k,--keyring-append", o->keyring_append, "Extra keys trusted for the test environment");
+            sub.add_option("-r,--repository-append", o->repository_append, "Repositories holding the packages to test");
+            sub.add_option("--mirror", o->mirrors, "Rewrite a repository/key/URL prefix: FROM=TO (over $APK_MIRRORS)");
+            sub.add_option("--source-dir", o->source_dir, "Files copied into the test workspace (default: none)");
+            sub.add_option("--cache-dir", o->cache_dir, "Mounted at /var/cache/melange when it exists");
+            sub.add_option("--apk-cache-dir", o->apk_cache_dir, "Cache of downloaded APKINDEXes and packages");
+            sub.add_option("--pipeline-dir", *dirs, "Directory searched for uses: pipelines before the built-ins");
+            sub.add_option("--test-package-append", o->package_append, "Extra packages for every test environment");
+            sub.add_option("--env-file", *env_file, "KEY=VALUE file under the test environment");
+            sub.add_flag("--debug", *debug, "Run steps with set -x");
+            sub.add_flag("-i,--interactive", *interactive, "Open a shell on failure (not supported yet: warns)");
+            sub.add_flag("--rm", o->remove, "Delete the guests afterwards (default true)");
+            sub.add_flag("--network", o->network, "Let tests use the host's network (default: no network)");
+            sub.add_flag("--ignore-signatures", o->ignore_signatures, "Do not verify repository signatures");
+            sub.add_option("--timeout", *timeout, "Per-step timeout in seconds (default: none)");
+            return [=]() -> base::Status {
+              TRY_ASSIGN(config::BuildConfig c, config::load_build_config(*cfg));
+              melange::CompileOptions co;
+              if (arch->empty()) {
+                co.arch = apk::host_arch();
+              } else {
+                TRY_ASSIGN(co.arch, apk::parse_arch(*arch));
+              }
+              if (co.arch.apk != apk::host_arch().apk)
+                return base::fail(base::ErrorCode::kUnsupported,
+                                  "cannot test " + co.arch.apk + " packages on this " + apk::host_arch().apk + " host",
+                                  "use --arch host");
+              co.pipeline_dirs.assign(dirs->begin(), dirs->end());
+              co.debug = *debug ? melange::Debug::kOn : melange::Debug::kOff;
+              if (!env_file->empty()) {
+                TRY_ASSIGN(co.env_file, melange::load_env_file(*env_file));
+              }
+              TRY_ASSIGN(melange::CompiledBuild b, melange::compile(c, co));
+              o->interactive = *interactive ? melange::Interactive::kOn : melange::Interactive::kOff;
+              o->timeout = std::chrono::seconds(*timeout);
+              return melange::run_tests(b, *o, *pkg);
+            };
+          }};
+}
+
+}  // namespace melange_app

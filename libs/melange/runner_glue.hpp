@@ -1,0 +1,40 @@
+// Running compiled melange steps on a sandbox::Runner: each step is `/bin/sh -c <script>`
+// (compile() wrote the `set -e`, mkdir/cd of the working directory and the `runs`), with the
+// build environment overlaid by the step's own environment (INPUT_* variables included).
+//
+// Output lines are logged as "<label>: <line>" (label = package and step name); on a terminal
+// base::progress() shows "<label> [i/n] <step>". The first failing step stops the pipeline
+// with ONE line naming the package, the step, where it is written (file:line) and the exit
+// code, e.g.
+//   hello: step "autoconf/make" (autoconf/make.yaml:20) failed with exit code 2
+// --interactive would open a shell in the failed guest; the runners take no stdin, so it is a
+// documented no-op that only warns.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "base/error.hpp"
+#include "config/yaml_util.hpp"
+#include "melange/compile.hpp"
+#include "sandbox/runner.hpp"
+
+namespace melange {
+
+enum class Interactive { kOff, kOn };
+
+struct PipelineRun {
+  std::string package;           // names the pipeline in logs and errors
+  config::OrderedMap base_env;   // environment.environment (after compile's defaults)
+  Interactive interactive = Interactive::kOff;
+};
+
+base::Status run_pipeline(sandbox::Runner& runner, const std::vector<CompiledStep>& steps, const PipelineRun& run);
+
+// The one-line error for a failed step.
+base::Error step_failure(const std::string& package, const CompiledStep& step, int exit_code);
+
+// std::map form of an ordered environment (later keys win).
+std::map<std::string, std::string> env_map(const config::OrderedMap& env);
+
+}  // namespace melange
