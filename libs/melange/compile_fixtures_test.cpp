@@ -85,7 +85,7 @@ TEST(CompileFixtures, ConditionalAndOptionsExamples) {
   ASSERT_EQ(b->main.steps.size(), 3u);
   EXPECT_NE(b->main.steps[0].runs.find("aarch64"), std::string::npos);
   EXPECT_TRUE(b->sources.empty());
-  EXPECT_EQ(b->environment.contents.packages, std::vector<std::string>{"busybox"});  // fetch's wget dropped
+  EXPECT_EQ(b->environment.contents.packages, std::vector<std::string>{"busybox"});  // fetch dropped
 
   auto opts = config::load_build_config(dir / "options.yaml");
   ASSERT_TRUE(opts);

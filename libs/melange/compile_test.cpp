@@ -5,6 +5,8 @@
 #include <fstream>
 
 #include "base/fs.hpp"
+#include "base/strings.hpp"
+#include "melange/embed.hpp"
 #include "testutil/testutil.hpp"
 
 namespace melange {
@@ -239,11 +241,42 @@ TEST(Compile, FetchSourcesAndTestSection) {
   EXPECT_EQ(b->sources[0].purl_name, "hello");
   ASSERT_TRUE(b->main.test);
   EXPECT_EQ(*config::map_find(b->main.test->environment.environment, "HOME"), "/root");
-  EXPECT_EQ(b->main.test->environment.contents.packages, std::vector<std::string>{"wget"});
-  EXPECT_EQ(b->environment.contents.packages, std::vector<std::string>{"wget"});
+  EXPECT_EQ(b->main.test->environment.contents.packages, std::vector<std::string>{"busybox"});
+  EXPECT_EQ(b->environment.contents.packages, std::vector<std::string>{"busybox"});
   auto j = to_json(*b);
   EXPECT_EQ(j["packages"][0]["pipeline"][0]["uses"], "fetch");
   EXPECT_EQ(j["sources"][0]["expected-sha256"], sha);
+}
+
+TEST(Compile, EveryBuiltinPipelineCompilesToValidShell) {
+  auto tmp = base::TempDir::create("ma-syntax-").value();
+  for (const auto& p : builtin_pipelines()) {
+    SCOPED_TRACE(std::string(p.name));
+    auto def = config::parse_pipeline_def(p.text, p.name);
+    ASSERT_TRUE(def);
+    std::string with;
+    for (const auto& [k, in] : def->inputs)
+      if (in.required) with += "      " + k + ": x\n";
+    if (p.name == "fetch") with += "      expected-none: true\n";
+    std::string yaml = kHead + "subpackages:\n  - name: hello-sub\n    pipeline:\n      - uses: " + std::string(p.name) +
+                       "\n" + (with.empty() ? "" : "        with:\n" + std::string(with).replace(0, 0, "")) ;
+    // indent the with: entries under the step
+    std::string fixed;
+    for (auto line : base::split(yaml, '\n')) {
+      std::string l(line);
+      if (l.rfind("      ", 0) == 0 && l.find(": x") != std::string::npos) l = "    " + l;
+      if (l.rfind("      expected-none", 0) == 0) l = "    " + l;
+      fixed += l + "\n";
+    }
+    auto b = compile_text(fixed);
+    ASSERT_TRUE(b) << b.error().message << "\n" << fixed;
+    ASSERT_FALSE(b->subpackages[0].steps.empty());
+    for (const auto& s : b->subpackages[0].steps) {
+      std::ofstream(tmp.path() / "s.sh") << s.script;
+      EXPECT_EQ(testutil::run_quiet("/bin/sh -n " + testutil::shell_quote((tmp.path() / "s.sh").string())), 0) << s.script;
+      EXPECT_EQ(s.runs.find("${{"), std::string::npos);
+    }
+  }
 }
 
 // Runs a compiled step with /bin/sh on the host, with fake tools first on PATH.
