@@ -81,6 +81,7 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   TRY_ASSIGN(Environment env, assemble_environment(b.environment, arch, eo));
   base::progress_done();
   TRY_ASSIGN(base::TempDir guest, materialize_environment(env, s.temp_parent));
+  const fs::path guest_dir = guest.path();
 
   std::optional<base::TempDir> ws_tmp;
   fs::path ws = absolute_or_empty(o.workspace_dir);
@@ -92,11 +93,16 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
     return base::fail(base::ErrorCode::kInvalidInput, ws.string() + ": workspace already holds melange-out",
                       "remove it or choose another --workspace-dir");
   }
+  if (!o.remove) {  // kept whatever happens, for debugging
+    spdlog::info("{}: keeping guest {} and workspace {} (--rm=false)", what, guest_dir.string(), ws.string());
+    guest.release();
+    if (ws_tmp) ws_tmp->release();
+  }
   WorkspaceSpec wspec;
   wspec.dir = ws;
   wspec.source_dir = o.source_dir.empty() ? fs::absolute(o.config_file).parent_path() : fs::absolute(o.source_dir);
   wspec.source = o.empty_workspace ? WorkspaceSource::kEmpty : WorkspaceSource::kCopy;
-  wspec.exclude = {absolute_or_empty(o.out_dir), absolute_or_empty(o.cache_dir), s.staging, guest.path()};
+  wspec.exclude = {absolute_or_empty(o.out_dir), absolute_or_empty(o.cache_dir), s.staging, guest_dir};
   std::error_code ec;
   wspec.packages.push_back(b.main.name);
   for (const auto& sp : b.subpackages) wspec.packages.push_back(sp.name);
@@ -108,7 +114,7 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   }
 
   sandbox::RunnerConfig rc;
-  rc.rootfs = guest.path();
+  rc.rootfs = guest_dir;
   rc.mounts.push_back({ws, "/home/build", false});
   if (!o.cache_dir.empty() && fs::is_directory(o.cache_dir, ec))
     rc.mounts.push_back({fs::absolute(o.cache_dir), "/var/cache/melange", false});
@@ -150,11 +156,6 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   pin.group_names = env.group_names;
   TRY_ASSIGN(res.staged, package_all(pin));
 
-  if (!o.remove) {
-    spdlog::info("{}: kept guest {} and workspace {} (--rm=false)", what, guest.path().string(), ws.string());
-    guest.release();
-    if (ws_tmp) ws_tmp->release();
-  }
   return res;
 }
 

@@ -199,6 +199,11 @@ base::Result<Environment> assemble_environment(const config::ImageConfig& cfg, c
   TRY(with_context(inst.finish(db), what));
   env.installed = inst.installed();
 
+  if (!env.tree.exists("bin/sh", rootfs::Follow::kFollow))
+    return base::fail(base::ErrorCode::kInvalidInput,
+                      what + ": no /bin/sh among the installed packages (" + base::join(world, ", ") +
+                          "), so no step can run",
+                      "add busybox (or another shell) to the environment's contents.packages");
   TRY(with_context(add_accounts(env.tree, cfg.accounts), what));
   // Mount points exist beforehand (bubblewrap would create them 0700).
   for (const char* d : {"home/build", "var/cache/melange", "tmp", "dev", "proc", "sys", "etc"})

@@ -8,6 +8,7 @@ namespace melange {
 
 std::map<std::string, std::string> env_map(const config::OrderedMap& env) {
   std::map<std::string, std::string> out;
+  out["PATH"] = std::string(kDefaultPath);
   for (const auto& [k, v] : env) out[k] = v;
   return out;
 }

@@ -12,6 +12,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "base/error.hpp"
@@ -34,7 +35,10 @@ base::Status run_pipeline(sandbox::Runner& runner, const std::vector<CompiledSte
 // The one-line error for a failed step.
 base::Error step_failure(const std::string& package, const CompiledStep& step, int exit_code);
 
-// std::map form of an ordered environment (later keys win).
+inline constexpr std::string_view kDefaultPath = "/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin";
+
+// std::map form of an ordered environment (later keys win), with PATH = kDefaultPath unless
+// the environment sets it (the sandbox starts from an empty environment).
 std::map<std::string, std::string> env_map(const config::OrderedMap& env);
 
 }  // namespace melange

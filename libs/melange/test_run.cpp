@@ -34,6 +34,10 @@ base::Status run_one(const CompiledBuild& build, const CompiledPackage& pkg, con
   c.repositories = repos;
   c.keyring.insert(c.keyring.end(), build.environment.contents.keyring.begin(),
                    build.environment.contents.keyring.end());
+  if (c.packages.empty()) {  // a shell and the usual tools, so `runs:` can run at all
+    spdlog::info("{}: test.environment lists no packages; adding busybox", what);
+    c.packages.push_back("busybox");
+  }
   c.packages.push_back(o.pin_versions ? pkg.name + "=" + build.full_version : pkg.name);
 
   EnvironmentOptions eo;
@@ -47,18 +51,24 @@ base::Status run_one(const CompiledBuild& build, const CompiledPackage& pkg, con
   TRY_ASSIGN(Environment guest_env, assemble_environment(env, build.arch, eo));
   TRY_ASSIGN(base::TempDir guest, materialize_environment(guest_env, o.temp_parent, "melange-test-guest-"));
   TRY_ASSIGN(base::TempDir ws, base::TempDir::create("melange-test-ws-", o.temp_parent));
+  const fs::path guest_dir = guest.path(), ws_dir = ws.path();
+  if (!o.remove) {  // kept whatever happens, for debugging
+    spdlog::info("{}: keeping guest {} and workspace {} (--rm=false)", what, guest_dir.string(), ws_dir.string());
+    guest.release();
+    ws.release();
+  }
   WorkspaceSpec wspec;
-  wspec.dir = ws.path();
+  wspec.dir = ws_dir;
   wspec.source_dir = o.source_dir;
   wspec.source = o.source_dir.empty() ? WorkspaceSource::kEmpty : WorkspaceSource::kCopy;
   TRY(prepare_workspace(wspec));
-  if (guest_env.run_uid != 0) ::chown(ws.path().c_str(), guest_env.run_uid, guest_env.run_gid);
+  if (guest_env.run_uid != 0) ::chown(ws_dir.c_str(), guest_env.run_uid, guest_env.run_gid);
 
   TRY_ASSIGN(auto runner, sandbox::make_runner(o.runner));
   TRY(runner->check_available());
   sandbox::RunnerConfig rc;
-  rc.rootfs = guest.path();
-  rc.mounts.push_back({ws.path(), "/home/build", false});
+  rc.rootfs = guest_dir;
+  rc.mounts.push_back({ws_dir, "/home/build", false});
   std::error_code ec;
   if (!o.cache_dir.empty() && fs::is_directory(o.cache_dir, ec))
     rc.mounts.push_back({fs::absolute(o.cache_dir), "/var/cache/melange", false});
@@ -80,11 +90,6 @@ base::Status run_one(const CompiledBuild& build, const CompiledPackage& pkg, con
   TRY(run_pipeline(*runner, t.steps, run));
   guard.r = nullptr;
   TRY(runner->stop());
-  if (!o.remove) {
-    spdlog::info("{}: kept guest {} and workspace {} (--rm=false)", what, guest.path().string(), ws.path().string());
-    guest.release();
-    ws.release();
-  }
   spdlog::info("{}: passed", what);
   return base::ok();
 }

@@ -5,7 +5,8 @@
 // test.environment, whose repositories and keyring are extended by the build environment's
 // (so a config need not repeat them), by TestOptions::repositories/keyring (the staging
 // repository of a build, -r, -k) and whose packages get the package under test (pinned to
-// `name=<full version>` during a build) plus --test-package-append. The workspace is empty,
+// `name=<full version>` during a build) plus --test-package-append. A test environment that
+// lists no packages gets `busybox` (a shell and the usual tools) so its steps can run. The workspace is empty,
 // or a copy of --source-dir; HOME is /root unless set; no SOURCE_DATE_EPOCH.
 #pragma once
 

@@ -1,0 +1,73 @@
+#!/usr/bin/env bash
+# Shared setup of the melange build e2e tests, sourced after lib.sh (named .bash so that the
+# tests/CMakeLists.txt glob of e2e/*.sh does not run it as a test):
+#   boot_repo            the bootstrap repository of build tools from the host's Debian packages
+#   make_stubs DIR KEY B empty packages for the names the built-in pipelines `need` that the
+#                        bootstrap repository lacks (wget, binutils, autoconf, ...), each
+#                        depending on the bootstrap package that really provides the tool
+#   hello_tarball        GNU hello 2.10's tarball (scripts/hello-source.sh, cached)
+#   free_port            an unused TCP port on 127.0.0.1
+#   data_listing APK     "mode path sha1" of every data entry (python tarfile, independent)
+MA_SRC=${MA_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
+ARCH=$(uname -m)
+
+need_bwrap() {
+  command -v bwrap >/dev/null || skip "bwrap is not installed"
+  bwrap --ro-bind / / --unshare-user --uid 0 true 2>/dev/null || bwrap --ro-bind / / true 2>/dev/null ||
+    skip "bwrap cannot create a sandbox here"
+}
+
+boot_repo() {
+  [ "$ARCH" = x86_64 ] || skip "the bootstrap repository is made for x86_64 hosts only"
+  if [ -n "${MA_BOOTSTRAP_REPO:-}" ]; then echo "$MA_BOOTSTRAP_REPO"; return; fi  # a prepared one
+  local out
+  out=$(MA_BINARY_DIR=${MA_BINARY_DIR:-} MELANGE=$MELANGE MA_MKAPK=${MA_MKAPK:-} \
+        bash "$MA_SRC/tests/bootstrap/make-bootstrap-repo.sh" 2>"$WORK/boot.log") ||
+    skip "cannot make the bootstrap repository: $(tail -1 "$WORK/boot.log")"
+  echo "$out"
+}
+
+make_stubs() {  # make_stubs DIR KEY BOOT: sets STUB_ARGS (-r DIR -k KEY.pub) when stubs were needed
+  local dir=$1 key=$2 boot=$3 n dep
+  STUB_ARGS=()
+  mkdir -p "$dir/$ARCH" "$WORK/empty"
+  tar -xzOf "$boot/$ARCH/APKINDEX.tar.gz" APKINDEX 2>/dev/null | sed -n 's/^P://p' > "$WORK/boot.names"
+  for n in wget binutils autoconf automake libtool; do
+    grep -qx "$n" "$WORK/boot.names" && continue
+    case $n in wget) dep=busybox ;; *) dep=build-base ;; esac
+    "$MA_MKAPK" --name "$n" --version 0-r0 --arch "$ARCH" --depend "$dep" \
+      --description "stand-in: $dep provides $n here" --signing-key "$key" --out "$dir/$ARCH/$n-0-r0.apk" "$WORK/empty"
+  done
+  ls "$dir/$ARCH"/*.apk >/dev/null 2>&1 || return 0
+  "$MELANGE" --log-level warn index -o "$dir/$ARCH/APKINDEX.tar.gz" --signing-key "$key" "$dir/$ARCH"/*.apk
+  STUB_ARGS=(-r "$dir" -k "$key.pub")
+}
+
+hello_tarball() {
+  local t
+  t=$(bash "$MA_SRC/scripts/hello-source.sh" 2>"$WORK/hello-src.log") ||
+    skip "cannot get GNU hello 2.10's source: $(tail -1 "$WORK/hello-src.log")"
+  echo "$t"
+}
+
+free_port() {
+  python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+data_listing() {
+  python3 - "$1" <<'PY'
+import hashlib, io, sys, zlib
+d = open(sys.argv[1], 'rb').read(); p = 0; members = []
+while p < len(d):
+    o = zlib.decompressobj(31); out = o.decompress(d[p:]); n = len(d) - len(o.unused_data)
+    members.append(out); p = n
+import tarfile
+t = tarfile.open(fileobj=io.BytesIO(members[-1]))
+for m in t.getmembers():
+    h = hashlib.sha1(t.extractfile(m).read()).hexdigest() if m.isfile() else (m.linkname if (m.issym() or m.islnk()) else '-')
+    print('%o %s %s:%s %s' % (m.mode, m.name, m.uid, m.gid, h))
+PY
+}
+
+# pkginfo APK: the .PKGINFO text.
+pkginfo() { tar -xzOf "$1" .PKGINFO 2>/dev/null; }
