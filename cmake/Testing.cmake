@@ -14,6 +14,7 @@ function(ma_add_library name)
     target_compile_definitions(ma_${name}_tests PRIVATE
       MA_SHARED_DIR="${MA_SHARED_DIR}" MA_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
       MA_BINARY_DIR="${CMAKE_BINARY_DIR}")
+    set_property(GLOBAL APPEND PROPERTY MA_UNIT_TEST_TARGETS ma_${name}_tests)
     gtest_discover_tests(ma_${name}_tests DISCOVERY_MODE PRE_TEST
       PROPERTIES LABELS unit TIMEOUT 600)
   endif()

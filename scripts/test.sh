@@ -8,6 +8,6 @@ jobs=$(nproc)
 (cd build && ctest --output-on-failure -j"$jobs")
 if [ "${MA_SKIP_SANITIZE:-0}" != 1 ]; then
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMA_SANITIZE=ON >/dev/null
-  cmake --build build-asan
+  cmake --build build-asan --target unit_tests
   (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" -L unit)
 fi
