@@ -112,7 +112,8 @@ base::Result<std::pair<uint32_t, uint32_t>> resolve_run_as(const rootfs::Tree& t
   auto lookup = [&](const std::string& name, const char* file) -> std::optional<std::pair<uint32_t, uint32_t>> {
     long long n = 0;
     if (base::parse_int64(name, &n) && n >= 0) return std::pair<uint32_t, uint32_t>{uint32_t(n), uint32_t(n)};
-    for (auto l : base::split(tree.read_file(file).value_or(""), '\n')) {
+    const std::string text = tree.read_file(file).value_or("");
+    for (auto l : base::split(text, '\n')) {
       auto f = base::split(l, ':');
       long long id = 0, gid = 0;
       if (f.size() >= 3 && f[0] == name && base::parse_int64(f[2], &id)) {
