@@ -63,7 +63,8 @@ stage() {
 
 # so: provides for the shared libraries in a staged tree.
 so_provides() {
-  find "$1" \( -type f -o -type l \) \( -name 'lib*.so.*' -o -name 'ld-linux*.so.*' \) -printf '%f\n' | sort -u |
+  find "$1" \( -type f -o -type l \) \( -name 'lib*.so.*' -o -name 'ld-linux*.so.*' \) -printf '%f\n' |
+    grep -E '\.so\.[0-9][0-9.]*$' | sort -u |
     while read -r n; do v=${n##*.so.}; echo "--provide=so:$n=${v:-0}"; done
 }
 
