@@ -17,7 +17,7 @@ mkdir srv && cp "$TARBALL" srv/hello-2.10.tar.gz
 PORT=$(free_port)
 python3 -m http.server --bind 127.0.0.1 --directory srv "$PORT" >http.log 2>&1 &
 SERVER=$!
-trap 'kill $SERVER 2>/dev/null; rm -rf "$WORK" || true' EXIT
+trap 'kill $SERVER 2>/dev/null || true; rm -rf "$WORK" || true' EXIT
 for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/" 2>/dev/null && break; sleep 0.1; done
 
 mkdir src

@@ -20,10 +20,10 @@ mkdir -p "$P"
 podman --root "$P/storage" --runroot "$P/run" system service --time=0 "unix://$P/api.sock" >"$P/service.log" 2>&1 &
 SVC=$!
 cleanup() {
-  kill $SVC 2>/dev/null; wait $SVC 2>/dev/null
+  kill $SVC 2>/dev/null || true; wait $SVC 2>/dev/null || true
   # podman keeps conmon processes of exec sessions; ours name our private storage.
-  for pid in $(pgrep -f "$P/storage" 2>/dev/null); do kill -9 "$pid" 2>/dev/null; done
-  awk -v p="$P/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null
+  for pid in $(pgrep -f "$P/storage" 2>/dev/null || true); do kill -9 "$pid" 2>/dev/null || true; done
+  awk -v p="$P/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
   rm -rf "$WORK" || true
 }
 trap cleanup EXIT
