@@ -51,7 +51,7 @@ stage() {
       [ -L "$f" ] || [ -f "$f" ] || continue
       case "$f" in
         /usr/share/doc/*|/usr/share/man/*|/usr/share/info/*|/usr/share/locale/*|/usr/share/lintian/*) continue ;;
-        */lto1|*/lto-wrapper|*/liblto_plugin*|*/libasan*|*/libtsan*|*/liblsan*|*/libubsan*|*/libhwasan*) continue ;;
+        */lto1|*/libasan*|*/libtsan*|*/liblsan*|*/libubsan*|*/libhwasan*) continue ;;
       esac
       rel=${f#/}
       case "$rel" in bin/*|sbin/*|lib/*|lib64/*) rel=usr/$rel ;; esac
