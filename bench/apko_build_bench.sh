@@ -1,9 +1,14 @@
 #!/usr/bin/env bash
 # apko build benchmark: an image from a local repository of a few hundred MB of packages
-# (host files packaged with ma-mkapk: /usr/lib/gcc, /usr/lib/llvm-14 or what exists, split in
-# packages of ~50 MB), compared with the same tree archived by `tar | pigz` and `tar | gzip`.
+# (host files packaged with ma-mkapk: /usr/lib/gcc, /usr/libexec/gcc, /usr/share/locale, perl; one
+# package per directory), compared with the same tree archived by `tar | pigz` and `tar | gzip`.
 # Usage: bench/apko_build_bench.sh [APKO] [MA_MKAPK] [MELANGE]   (Release builds recommended)
 # Prints wall/user times and sizes; caches the repository in $TMPDIR/apko-bench-repo.
+# Result (2026-11-27, Release, 2 shared cores at load ~7, so wall times are noisy; 4 packages,
+# 133 MB compressed, 428 MB tree): apko build 31.3 s user / 96 s wall, image 140,414,464 B;
+# tar|pigz -6 of the unpacked tree 26.7 s user / 55 s wall, 140,339,331 B; tar|gzip -6 29.1 s
+# user / 64 s wall. apko also inflates and verifies every package and file (SHA-1s, datahash,
+# signatures) and hashes the layer twice, within ~17% of the CPU of tar|pigz alone.
 set -euo pipefail
 APKO=${1:-${APKO:-build/apps/apko/apko}}
 MKAPK=${2:-${MA_MKAPK:-build/tests/ma-mkapk}}
@@ -17,7 +22,7 @@ if [ ! -f "$REPO/.complete" ]; then
   rm -rf "$REPO" && mkdir -p "$REPO/x86_64"
   "$MELANGE" --log-level error keygen --key-size 2048 "$REPO/bench.rsa"
   i=0
-  for src in /usr/lib/gcc/x86_64-linux-gnu/* /usr/lib/llvm-14/lib /usr/lib/llvm-14/bin /usr/share/locale /usr/lib/x86_64-linux-gnu/perl*; do
+  for src in /usr/lib/gcc/x86_64-linux-gnu/* /usr/libexec/gcc/x86_64-linux-gnu/* /usr/share/locale /usr/share/perl/*; do
     [ -d "$src" ] || continue
     i=$((i + 1)); stage=$work/stage$i; mkdir -p "$stage$(dirname "$src")"
     cp -a "$src" "$stage$(dirname "$src")/"
