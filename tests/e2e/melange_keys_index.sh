@@ -3,6 +3,14 @@
 source "$(dirname "$0")/lib.sh"
 need_fixtures
 
+# version: the version and the commit the binaries were built from.
+for t in "$MELANGE" "$APKO"; do
+  v=$("$t" version)
+  if commit=$(git -C "$MA_SOURCE_DIR" rev-parse HEAD 2>/dev/null); then
+    grep -Eq "^(melange|apko) [0-9]+\.[0-9]+\.[0-9]+ \(commit $commit(-dirty)?\)$" <<<"$v" || fail "version: '$v' (HEAD $commit)"
+  fi
+done
+
 "$MELANGE" keygen --key-size 2048 test.rsa
 grep -q "BEGIN RSA PRIVATE KEY" test.rsa || fail "private key not PKCS#1"
 openssl pkey -pubin -in test.rsa.pub -noout || fail "public key unreadable by openssl"
