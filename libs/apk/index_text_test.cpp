@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testutil/testutil.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -9,21 +11,11 @@
 namespace apk {
 namespace {
 
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (!f) return out;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  pclose(f);
-  return out;
-}
-
-std::string fixture(const std::string& rel) { return std::string(MA_SHARED_DIR) + "/fixtures/" + rel; }
+std::string fixture(const std::string& rel) { return (testutil::fixtures_dir() / rel).string(); }
+using testutil::run_capture;
 
 // The APKINDEX member of an APKINDEX.tar.gz, extracted by tar (an independent tool).
-std::string apkindex_of(const std::string& tgz) { return run("tar -xzOf '" + tgz + "' APKINDEX 2>/dev/null"); }
+std::string apkindex_of(const std::string& tgz) { return run_capture("tar -xzOf '" + tgz + "' APKINDEX 2>/dev/null"); }
 
 const char kTwo[] =
     "C:Q1tduNGDYV/KwvztK0sMium7UfSj0=\n"

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "testutil/testutil.hpp"
+
 #include <cstdio>
 #include <filesystem>
 #include <random>
@@ -10,21 +12,11 @@ namespace apk {
 namespace {
 
 // Runs a shell command and returns its stdout ("" on failure).
-std::string run(const std::string& cmd) {
-  std::string out;
-  FILE* f = popen(cmd.c_str(), "r");
-  if (!f) return out;
-  char buf[65536];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, f)) > 0) out.append(buf, n);
-  pclose(f);
-  return out;
-}
-
-std::string fixture(const std::string& rel) { return std::string(MA_SHARED_DIR) + "/fixtures/" + rel; }
+std::string fixture(const std::string& rel) { return (testutil::fixtures_dir() / rel).string(); }
+using testutil::run_capture;
 
 std::string pkginfo_of(const std::string& apk) {
-  return run("tar -xzOf '" + apk + "' --ignore-zeros .PKGINFO 2>/dev/null");
+  return run_capture("tar -xzOf '" + apk + "' --ignore-zeros .PKGINFO 2>/dev/null");
 }
 
 PackageInfo sample() {
