@@ -128,6 +128,12 @@ TEST(RunnerGlue, StepFailureIsOneLine) {
   EXPECT_EQ(e.message, "hello: step \"autoconf/make\" (hello.yaml:21) failed with exit code 2");
   EXPECT_EQ(e.code, base::ErrorCode::kSandbox);
   EXPECT_EQ(step_failure("hello", st, 137).message, "hello: step \"autoconf/make\" (hello.yaml:21) was killed by signal 9");
+  st.uses = "autoconf/make";
+  st.location = config::Location{"<builtin>/autoconf/make.yaml", 9};
+  st.uses_location = config::Location{"hello.yaml", 21};
+  EXPECT_EQ(step_failure("hello", st, 2).message,
+            "hello: step \"autoconf/make\" (hello.yaml:21, autoconf/make at <builtin>/autoconf/make.yaml:9) failed with "
+            "exit code 2");
   auto env = env_map({{"A", "1"}, {"A", "2"}});
   EXPECT_EQ(env["A"], "2");
   EXPECT_EQ(env["PATH"], std::string(kDefaultPath));

@@ -45,6 +45,7 @@ struct StepCtx {
   OrderedMap environment;        // inherited step environment (incl. INPUT_*)
   std::string uses;              // innermost pipeline name
   std::string chain;             // "in pipeline fetch (melange.yaml:12)" for errors
+  config::Location user_site;    // the outermost `uses:` step in the user's file (empty: none)
   int depth = 0;
 };
 
@@ -153,6 +154,7 @@ Result<StepCtx> Compiler::inline_uses(const PipelineStep& st, const StepCtx& cx,
   child.uses = st.uses;
   child.depth = cx.depth + 1;
   child.chain = "in pipeline " + st.uses + " (used at " + st.location.to_string() + ")";
+  if (!cx.in_pipeline_file) child.user_site = st.location;
   for (const auto& [k, in] : def.inputs) {
     std::string value;
     if (const std::string* w = config::map_find(st.with, k)) {
@@ -226,6 +228,7 @@ Result<bool> Compiler::step(const PipelineStep& st, const StepCtx& cx, std::vect
     c.runs = body;
     c.script = script(here.working_directory, body);
     c.location = loc;
+    c.uses_location = here.user_site;
     out.push_back(std::move(c));
   }
   size_t first_child = out.size();

@@ -49,6 +49,7 @@ struct CompiledStep {
   std::string runs;               // substituted `runs`
   std::string script;             // what the runner passes to /bin/sh -c
   config::Location location;      // where the step is written (config or pipeline file)
+  config::Location uses_location; // the user's outermost `uses:` line this step came from (empty: own runs)
 };
 
 struct CompiledTest {

@@ -176,6 +176,15 @@ pipeline:
   EXPECT_EQ(b->main.steps[0].runs, "echo \"${INPUT_FLAVOUR}\" hello");
   EXPECT_EQ(*config::map_find(b->main.steps[0].environment, "INPUT_FLAVOUR"), "bsd");
   EXPECT_EQ(b->environment.contents.packages, std::vector<std::string>{"my-bsd"});
+  // Errors name the user's `uses:` line (line 6 of t.yaml), also through a nested pipeline.
+  EXPECT_EQ(b->main.steps[0].uses_location.to_string(), "t.yaml:6");
+  std::ofstream(tmp.path() / "outer.yaml") << "pipeline:\n  - uses: autoconf/make\n";
+  auto nested = compile_text(kHead + "pipeline:\n  - runs: true\n  - uses: outer\n", o);
+  ASSERT_TRUE(nested) << nested.error().message;
+  ASSERT_EQ(nested->main.steps.size(), 2u);
+  EXPECT_TRUE(nested->main.steps[0].uses_location.file.empty());
+  EXPECT_EQ(nested->main.steps[1].uses_location.to_string(), "t.yaml:7");
+  EXPECT_EQ(nested->main.steps[1].location.file, (tmp.path() / "autoconf" / "make.yaml").string());
 }
 
 TEST(Compile, BuildOptionsAndOptionConditions) {

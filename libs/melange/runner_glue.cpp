@@ -15,7 +15,9 @@ std::map<std::string, std::string> env_map(const config::OrderedMap& env) {
 
 base::Error step_failure(const std::string& package, const CompiledStep& step, int exit_code) {
   std::string name = step.name.empty() ? std::string("(unnamed)") : step.name;
+  // The user's own `uses:` line first; the pipeline file's line only says where inside it.
   std::string where = step.location.to_string();
+  if (!step.uses_location.file.empty()) where = step.uses_location.to_string() + ", " + step.uses + " at " + where;
   std::string msg = package + ": step \"" + name + "\"" + (where.empty() ? "" : " (" + where + ")");
   if (exit_code > 128 && exit_code < 128 + 65)
     msg += " was killed by signal " + std::to_string(exit_code - 128);
