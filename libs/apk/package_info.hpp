@@ -21,6 +21,10 @@ struct PackageInfo {
   std::string description;  // T:  pkgdesc
   std::string url;          // U:  url
   std::string license;      // L:  license (several .PKGINFO license lines are joined with " AND ")
+  // .PKGINFO only: the `license` lines when there are several (melange writes one per
+  // copyright entry; apk-tools keeps the last, go-apk the first). When set, the .PKGINFO
+  // writer writes these instead of `license`; `license` stays their " AND " join.
+  std::vector<std::string> license_lines;
   std::string origin;       // o:  origin
   std::string maintainer;   // m:  maintainer
   std::string commit;       // c:  commit
@@ -36,6 +40,7 @@ struct PackageInfo {
   std::vector<std::string> replaces;    // r:  replaces
   std::vector<std::string> install_if;  // i:  install_if
   std::vector<std::string> triggers;    //     .PKGINFO triggers (paths)
+  std::vector<std::string> vendored;    //     .PKGINFO `# vendored = ...` comments (melange; ignored by apk)
 
   // "name-version", the name apk-tools prints and uses for file names.
   std::string nevr() const { return name + "-" + version; }

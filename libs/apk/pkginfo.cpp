@@ -5,6 +5,8 @@
 namespace apk {
 namespace {
 
+constexpr std::string_view kVendored = "# vendored = ";
+
 base::Error line_error(size_t line, const std::string& what) {
   return base::Error{base::ErrorCode::kFormat, ".PKGINFO line " + std::to_string(line) + ": " + what, {}};
 }
@@ -32,11 +34,8 @@ bool apply(PackageInfo& info, std::string_view key, std::string_view value) {
   else if (key == "commit") info.commit = value;
   else if (key == "maintainer") info.maintainer = value;
   else if (key == "builddate") return parse_number(value, &info.build_time);
-  else if (key == "license") {
-    if (value.empty()) return true;
-    if (!info.license.empty()) info.license += " AND ";
-    info.license += value;
-  } else if (key == "depend") add_words(info.depends, value);
+  else if (key == "license") info.license_lines.emplace_back(value);
+  else if (key == "depend") add_words(info.depends, value);
   else if (key == "provides") add_words(info.provides, value);
   else if (key == "replaces") add_words(info.replaces, value);
   else if (key == "install_if") add_words(info.install_if, value);
@@ -66,6 +65,10 @@ base::Result<PackageInfo> parse_pkginfo(std::string_view text) {
     pos = end + 1;
     ++line_no;
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    if (line.starts_with(kVendored)) {
+      info.vendored.emplace_back(line.substr(kVendored.size()));
+      continue;
+    }
     if (line.empty() || line[0] == '#') continue;
     std::string_view key, value;
     size_t eq = line.find(" = ");
@@ -82,9 +85,18 @@ base::Result<PackageInfo> parse_pkginfo(std::string_view text) {
     if (!apply(info, key, value))
       return tl::unexpected(line_error(line_no, "bad number for " + std::string(key) + ": '" + std::string(value) + "'"));
   }
+  set_licenses(info, std::move(info.license_lines));
   if (info.name.empty()) return base::fail(base::ErrorCode::kFormat, ".PKGINFO: no pkgname");
   if (info.version.empty()) return base::fail(base::ErrorCode::kFormat, ".PKGINFO: no pkgver for " + info.name);
   return info;
+}
+
+void set_licenses(PackageInfo& info, std::vector<std::string> lines) {
+  info.license.clear();
+  for (const auto& l : lines)
+    if (!l.empty()) info.license += (info.license.empty() ? "" : " AND ") + l;
+  if (lines.size() == 1 && !lines[0].empty()) lines.clear();  // `license` alone writes it back
+  info.license_lines = std::move(lines);
 }
 
 std::string write_pkginfo(const PackageInfo& info) {
@@ -101,10 +113,15 @@ std::string write_pkginfo(const PackageInfo& info) {
   put(out, "commit", info.commit);
   if (!info.maintainer.empty()) put(out, "maintainer", info.maintainer);
   if (info.build_time != 0) put(out, "builddate", std::to_string(info.build_time));
-  if (!info.license.empty()) put(out, "license", info.license);
+  if (!info.license_lines.empty()) {
+    for (const auto& l : info.license_lines) put(out, "license", l);
+  } else if (!info.license.empty()) {
+    put(out, "license", info.license);
+  }
   for (const auto& d : info.depends) put(out, "depend", d);
   for (const auto& p : info.provides) put(out, "provides", p);
   for (const auto& r : info.replaces) put(out, "replaces", r);
+  for (const auto& v : info.vendored) out.append(kVendored).append(v).push_back('\n');
   if (info.provider_priority.value_or(0) != 0) put(out, "provider_priority", std::to_string(*info.provider_priority));
   if (info.replaces_priority.value_or(0) != 0) put(out, "replaces_priority", std::to_string(*info.replaces_priority));
   if (!info.install_if.empty()) {
