@@ -6,6 +6,7 @@
 #include "config/cond.hpp"
 #include "config/subst.hpp"
 #include "melange/pipeline.hpp"
+#include "melange/script_inputs.hpp"
 
 namespace melange {
 
@@ -219,7 +220,13 @@ Result<bool> Compiler::step(const PipelineStep& st, const StepCtx& cx, std::vect
   const std::string& runs = st.uses.empty() ? st.runs : def.runs;
   if (!runs.empty()) {
     const config::Location& loc = st.uses.empty() ? st.location : def.location;
-    TRY_ASSIGN(std::string body, subst(here, loc, runs, true));
+    std::string text = runs;
+    if (here.in_pipeline_file) {
+      auto rendered = render_script_inputs(runs, here.inputs);
+      if (!rendered) return tl::unexpected(at(st.location, std::move(rendered).error().context(here.chain)));
+      text = std::move(*rendered);
+    }
+    TRY_ASSIGN(std::string body, subst(here, loc, text, true));
     CompiledStep c;
     c.name = name;
     c.uses = here.uses;

@@ -7,11 +7,13 @@
 // file:line), resolves working directories and environments, folds `needs.packages` into the
 // environment and writes each step's final /bin/sh script.
 //
-// Inputs never become shell text: a step inlined from a pipeline gets each input as the
+// Inputs never become shell code: a step inlined from a pipeline gets each input as the
 // environment variable INPUT_<NAME> (input_env_name()), and ${{inputs.x}} inside that
-// pipeline's `runs` becomes a reference to the variable ("${INPUT_X}"), so the shell expands
-// it as data (no command substitution, no `;`). Elsewhere (with:, if:, working-directory)
-// inputs substitute as plain text. Backslash-newline continuations in input values are joined.
+// pipeline's `runs` is rendered by where it stands (melange/script_inputs.hpp): inside double
+// quotes "${INPUT_X}", outside quotes the value's shell words, each single-quoted, so
+// `opts: --a "b c"` passes two arguments and `$(cmd)` stays literal. Elsewhere (with:, if:,
+// working-directory) inputs substitute as plain text. Backslash-newline continuations in input
+// values are joined.
 #pragma once
 
 #include <filesystem>

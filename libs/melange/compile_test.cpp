@@ -334,5 +334,33 @@ TEST(Compile, ShellInjectionThroughInputsStaysInert) {
   EXPECT_EQ(*log, "patched\n");  // "fix;touch" was applied as a file name
 }
 
+// `opts` reach the tool as the shell words the user quoted, and nothing in them runs.
+TEST(Compile, OptsInputsAreQuotedWords) {
+  auto tmp = base::TempDir::create("ma-opts-").value();
+  const fs::path dir = tmp.path();
+  fs::create_directories(dir / "bin");
+  fs::create_directories(dir / "work");
+  std::ofstream(dir / "bin" / "make") << "#!/bin/sh\nfor a in \"$@\"; do printf '[%s]' \"$a\"; done > "
+                                      << testutil::shell_quote((dir / "make.args").string()) << "\n";
+  fs::permissions(dir / "bin" / "make", fs::perms::owner_all);
+  const std::string mark = (dir / "pwned").string();
+  std::string yaml = kHead + "pipeline:\n  - working-directory: " + (dir / "work").string() +
+                     "\n    uses: autoconf/make\n    with:\n      opts: >-\n        CFLAGS=\"-O2 -g\" 'X=a b'\n"
+                     "        $(touch " + mark + ");touch\n      targets: all\n";
+  auto b = compile_text(yaml);
+  ASSERT_TRUE(b) << b.error().message;
+  ASSERT_EQ(b->main.steps.size(), 1u);
+  EXPECT_EQ(run_step(*b, b->main.steps[0], dir), 0);
+  auto args = base::read_file(dir / "make.args");
+  ASSERT_TRUE(args) << "fake make was not called";
+  EXPECT_NE(args->find("[V=1][CFLAGS=-O2 -g][X=a b][$(touch"), std::string::npos) << *args;
+  EXPECT_NE(args->find(");touch][all]"), std::string::npos) << *args;
+  EXPECT_FALSE(fs::exists(mark));
+  auto bad = compile_text(kHead + "pipeline:\n  - uses: autoconf/make\n    with:\n      opts: CFLAGS=\"-O2\n");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("t.yaml:6"), std::string::npos) << bad.error().message;
+  EXPECT_NE(bad.error().message.find("unterminated quote"), std::string::npos) << bad.error().message;
+}
+
 }  // namespace
 }  // namespace melange

@@ -1,0 +1,20 @@
+// POSIX-shell-like word splitting without expansion: apko's `entrypoint.command` and `cmd`, and
+// melange's word-list inputs (`opts`) pasted outside quotes in a pipeline script.
+//
+// Words are separated by unquoted blanks (space, tab, newline). Inside single quotes every
+// character is literal; inside double quotes a backslash escapes only \ " $ ` and newline;
+// outside quotes a backslash escapes the next character. No expansion of any kind.
+#pragma once
+
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "base/error.hpp"
+
+namespace base {
+
+// Errors (kInvalidInput) for an unterminated quote or a trailing backslash, naming `what`.
+base::Result<std::vector<std::string>> shlex_split(std::string_view text, std::string_view what = "command");
+
+}  // namespace base
