@@ -9,6 +9,7 @@
 #include "apk/dependency.hpp"
 #include "apko/build_date.hpp"
 #include "apko/image_spec.hpp"
+#include "apko/layering.hpp"
 #include "apko/post_install.hpp"
 #include "archive/gzip_parallel.hpp"
 #include "archive/sink.hpp"
@@ -63,14 +64,15 @@ base::Result<AssembledRoot> assemble_rootfs(const Plan& plan, size_t arch_index,
 }
 
 base::Result<oci::Layer> write_layer_file(const rootfs::Tree& tree, const std::filesystem::path& file,
-                                          unsigned threads, rootfs::LayerStats* stats) {
+                                          unsigned threads, rootfs::LayerStats* stats,
+                                          const rootfs::LayerFilter& filter, rootfs::ParentMtime parent_mtime) {
   int fd = ::open(file.c_str(), O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
   if (fd < 0) return tl::unexpected(base::io_error(file, "cannot create", errno));
   archive::FdSink fsink(fd, archive::FdOwnership::kOwn, file.string());
   archive::HashSink compressed(base::HashAlgo::kSha256, &fsink);
   archive::GzipSink gz(compressed, 6, 1 << 20, threads);
   archive::HashSink uncompressed(base::HashAlgo::kSha256, &gz);
-  TRY_ASSIGN(rootfs::LayerStats st, rootfs::write_layer(tree, uncompressed));
+  TRY_ASSIGN(rootfs::LayerStats st, rootfs::write_layer(tree, uncompressed, filter, parent_mtime));
   TRY(gz.finish());
   oci::Layer l;
   l.diff_id = "sha256:" + base::to_hex(uncompressed.digest());
@@ -79,6 +81,48 @@ base::Result<oci::Layer> write_layer_file(const rootfs::Tree& tree, const std::f
   l.file = file;
   if (stats) *stats = st;
   return l;
+}
+
+base::Result<std::vector<oci::Layer>> write_image_layers(const config::ImageConfig& cfg, const AssembledRoot& root,
+                                                         const std::filesystem::path& blob_dir,
+                                                         const std::string& stem, unsigned threads,
+                                                         rootfs::LayerStats* stats) {
+  std::vector<oci::Layer> layers;
+  rootfs::LayerStats total;
+  const auto& lay = cfg.layering;
+  if (!lay || (lay->strategy.empty() && lay->budget == 0)) {
+    TRY_ASSIGN(auto l, write_layer_file(root.tree, blob_dir / (stem + ".tar.gz"), threads, &total));
+    layers.push_back(std::move(l));
+  } else {
+    if (lay->strategy != "origin")
+      return base::fail(base::ErrorCode::kInvalidInput, "layering: unrecognized strategy \"" + lay->strategy + "\"");
+    auto groups = group_by_origin(root.installed, lay->budget);
+    LayerAssignment a = assign_layers(root.tree, root.installed, groups);
+    spdlog::info("building {} layers with budget {}", a.groups + 1, lay->budget);
+    for (size_t i = 0; i <= a.groups; ++i) {
+      rootfs::LayerStats st;
+      auto file = blob_dir / (stem + "-" + std::to_string(i) + ".tar.gz");
+      auto l = write_layer_file(root.tree, file, threads, &st, layer_filter(a, i), layer_parent_mtime(a, i));
+      if (!l) return tl::unexpected(l.error().context("layer " + std::to_string(i)));
+      spdlog::info("  layer[{}] {}: {}", i, l->digest, a.descriptions[i]);
+      total.entries += st.entries;
+      total.files += st.files;
+      total.content_bytes += st.content_bytes;
+      total.tar_bytes += st.tar_bytes;
+      layers.push_back(std::move(*l));
+    }
+  }
+  if (stats) *stats = total;
+  return layers;
+}
+
+std::vector<oci::HistoryEntry> layer_history(const oci::HistoryEntry& single, size_t layers,
+                                             const std::map<std::string, std::string>& annotations) {
+  oci::HistoryEntry h = single;
+  if (layers > 1 && !(annotations.count("org.opencontainers.image.title") &&
+                      annotations.count("org.opencontainers.image.vendor")))
+    h.comment.clear();
+  return std::vector<oci::HistoryEntry>(layers, h);
 }
 
 namespace {
@@ -148,13 +192,16 @@ base::Result<BuildResult> build_images(const Plan& plan, const BuildOptions& opt
     TRY_ASSIGN(auto annotations, image_annotations(plan.config, opts.annotations, opts.vcs_url, ai.epoch));
     std::string fname = arch.oci_name();
     std::replace(fname.begin(), fname.end(), '/', '-');
-    auto layer = write_layer_file(root->tree, blob_dir / ("layer-" + fname + ".tar.gz"), threads, &ai.layer_stats);
-    if (!layer) return tl::unexpected(layer.error().context(arch.apk));
+    auto layers = write_image_layers(plan.config, *root, blob_dir, "layer-" + fname, threads, &ai.layer_stats);
+    if (!layers) return tl::unexpected(layers.error().context(arch.apk));
     TRY_ASSIGN(oci::ImageConfigSpec spec, image_config_spec(plan.config, root->tree, arch, ai.epoch, annotations));
-    TRY_ASSIGN(ai.image, oci::make_image(spec, {*layer}, annotations));
+    if (!spec.history.empty()) spec.history = layer_history(spec.history.front(), layers->size(), annotations);
+    int64_t compressed = 0;
+    for (const auto& l : *layers) compressed += l.size;
+    TRY_ASSIGN(ai.image, oci::make_image(spec, *layers, annotations));
     ai.installed = std::move(root->installed);
-    spdlog::info("{}: {} packages, layer {} ({} bytes, {} entries)", arch.apk, ai.installed.size(),
-                 layer->digest, layer->size, ai.layer_stats.entries);
+    spdlog::info("{}: {} packages, {} layer(s), first {} ({} bytes in all, {} entries)", arch.apk,
+                 ai.installed.size(), layers->size(), layers->front().digest, compressed, ai.layer_stats.entries);
     r.epoch = std::max(r.epoch, ai.epoch);
     images.push_back(ai.image);
     r.images.push_back(std::move(ai));

@@ -8,7 +8,8 @@
 //      reachability, etc/apk/{world,arch,repositories,keys};
 //   3. post_install.hpp steps;
 //   4. rootfs::write_layer -> sha256 (diff_id) -> parallel gzip -> sha256 (digest) -> file;
-//   5. OCI config (image_spec.hpp), manifest.
+//      with `layering: {strategy: origin}` one such file per layer (layering.hpp), in order;
+//   5. OCI config (image_spec.hpp; one history entry per layer), manifest.
 // Same inputs, same bytes: nothing depends on the time, the directory or the thread count.
 #pragma once
 
@@ -63,9 +64,24 @@ struct BuildResult {
 base::Result<BuildResult> build_images(const Plan& plan, const BuildOptions& opts, const std::string& image_name,
                                        const std::filesystem::path& blob_dir);
 
-// Writes the layer of `tree` gzip-compressed to `file` and describes it.
+// Writes the layer of `tree` (or the part `filter` picks) gzip-compressed to `file` and describes it.
 base::Result<oci::Layer> write_layer_file(const rootfs::Tree& tree, const std::filesystem::path& file,
-                                          unsigned threads, rootfs::LayerStats* stats);
+                                          unsigned threads, rootfs::LayerStats* stats,
+                                          const rootfs::LayerFilter& filter = nullptr,
+                                          rootfs::ParentMtime parent_mtime = rootfs::ParentMtime::kTree);
+
+// The image's layers, written into `blob_dir` as <stem>.tar.gz (one layer: no `layering`, or
+// `layering: {}`) or <stem>-<i>.tar.gz (origin layering, layering.hpp). `stats` sums all layers.
+// Error: a layering budget without strategy (apko: unrecognized layering strategy "").
+base::Result<std::vector<oci::Layer>> write_image_layers(const config::ImageConfig& cfg, const AssembledRoot& root,
+                                                         const std::filesystem::path& blob_dir,
+                                                         const std::string& stem, unsigned threads,
+                                                         rootfs::LayerStats* stats);
+
+// One history entry per layer, copies of `single`; apko drops its default comment ("This is an
+// apko single-layer image") when there are several layers (a title+vendor comment stays).
+std::vector<oci::HistoryEntry> layer_history(const oci::HistoryEntry& single, size_t layers,
+                                             const std::map<std::string, std::string>& annotations);
 
 // OUT an existing directory: OCI layout there; anything else: docker tarball (atomic).
 base::Status write_output(const BuildResult& r, const std::filesystem::path& out, const std::string& tag);

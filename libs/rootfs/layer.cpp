@@ -36,17 +36,25 @@ archive::EntryType entry_type(NodeType t) {
   return archive::EntryType::kFile;
 }
 
+bool is_ancestor(std::string_view dir, std::string_view path) {
+  return path.size() > dir.size() && path.compare(0, dir.size(), dir) == 0 && path[dir.size()] == '/';
+}
+
 }  // namespace
 
 base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out) {
+  return write_layer(tree, out, nullptr, ParentMtime::kTree);
+}
+
+base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out, const LayerFilter& filter,
+                                     ParentMtime parent_mtime) {
   const auto users = read_ids(tree, "etc/passwd");
   const auto groups = read_ids(tree, "etc/group");
   archive::TarWriter tw(out, {.dir_trailing_slash = false});
   LayerStats stats;
   std::map<std::string, std::string_view, std::less<>> written;  // regular files so far
-  base::Status status;
-  tree.walk([&](const std::string& path, const Node& n) {
-    if (!status) return;
+
+  auto add = [&](const std::string& path, const Node& n, int64_t mtime, const std::string* content) {
     archive::TarEntry e;
     e.name = path;
     e.type = entry_type(n.type);
@@ -55,28 +63,57 @@ base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out) {
     e.gid = n.meta.gid;
     if (auto u = users.find(e.uid); u != users.end()) e.uname = u->second;
     if (auto g = groups.find(e.gid); g != groups.end()) e.gname = g->second;
-    e.mtime = n.meta.mtime;
+    e.mtime = mtime;
     for (const auto& [k, v] : n.meta.xattrs) e.pax.emplace_back("SCHILY.xattr." + k, v);
-    std::string_view data;
+    std::string_view data = n.content.view();
+    if (content && (n.type == NodeType::kFile || n.type == NodeType::kHardlink)) {
+      e.type = archive::EntryType::kFile;
+      data = *content;
+    }
     if (n.type == NodeType::kSymlink) e.linkname = n.link;
     if (n.type == NodeType::kCharDevice || n.type == NodeType::kBlockDevice) {
       e.devmajor = n.devmajor;
       e.devminor = n.devminor;
     }
-    if (n.type == NodeType::kHardlink) {
+    if (e.type == archive::EntryType::kHardlink) {
       auto t = written.find(n.link);
-      if (t != written.end() && t->second == n.content.view()) e.linkname = n.link;
+      if (t != written.end() && t->second == data) e.linkname = n.link;
       else e.type = archive::EntryType::kFile;
     }
     if (e.type == archive::EntryType::kFile) {
-      data = n.content.view();
       e.size = data.size();
       written.emplace(path, data);
       ++stats.files;
       stats.content_bytes += data.size();
+    } else {
+      data = {};
     }
     ++stats.entries;
-    status = tw.add(e, data);
+    return tw.add(e, data);
+  };
+
+  struct OpenDir {
+    std::string path;
+    const Node* node;
+    bool written;
+  };
+  std::vector<OpenDir> open;  // the directories enclosing the current node, outermost first
+  base::Status status;
+  tree.walk([&](const std::string& path, const Node& n) {
+    if (!status) return;
+    while (!open.empty() && !is_ancestor(open.back().path, path)) open.pop_back();
+    LayerPick pick = filter ? filter(path, n) : LayerPick{true, nullptr};
+    if (pick.include) {
+      for (auto& d : open) {
+        if (d.written) continue;
+        int64_t mtime = parent_mtime == ParentMtime::kEntry ? n.meta.mtime : d.node->meta.mtime;
+        status = add(d.path, *d.node, mtime, nullptr);
+        if (!status) return;
+        d.written = true;
+      }
+      status = add(path, n, n.meta.mtime, pick.content);
+    }
+    if (n.is_dir()) open.push_back({path, &n, pick.include});
   });
   TRY(status);
   TRY(tw.finish(true));

@@ -10,6 +10,14 @@
 // a regular file with the same content, else a regular file with the content (a tar
 // reader cannot link to a later entry). Devices carry major/minor. Same tree, same bytes.
 //
+// write_layer() with a LayerFilter: one layer of several (apko's `layering`). The same walk,
+// entries and headers, but only the nodes the filter picks; a picked node's ancestor
+// directories not yet in this tar are written just before it (owner, mode, xattrs as in
+// the tree; mtime as in the tree, or with ParentMtime::kEntry the picked node's mtime, as
+// apko does so package layers do not depend on other packages' directory times). A pick
+// may replace a regular file's content (apko's per-layer partial installed database).
+// Hard links still become TypeLink only for targets written earlier in THIS tar.
+//
 // materialize(): writes the tree into an EMPTY directory, relative to directory file
 // descriptors, never following a symlink (O_NOFOLLOW, *at() calls): a crafted tree
 // cannot write outside `dir`. Owners are set (lchown) only when running as root, and
@@ -24,6 +32,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -41,6 +50,16 @@ struct LayerStats {
 };
 
 base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out);
+
+struct LayerPick {
+  bool include = false;
+  const std::string* content = nullptr;  // regular files only: written instead of the node's data
+};
+using LayerFilter = std::function<LayerPick(const std::string& path, const Node& node)>;
+enum class ParentMtime { kTree, kEntry };
+
+base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out, const LayerFilter& filter,
+                                     ParentMtime parent_mtime);
 
 struct MaterializeResult {
   uint64_t entries = 0;

@@ -130,6 +130,61 @@ TEST(Layer, SameTreeSameBytes) {
   EXPECT_GT(a.size(), 1024u);
 }
 
+// Names of the tar entries in archive order.
+std::vector<std::string> names_in_order(const std::string& tar) {
+  std::vector<std::string> out;
+  archive::TarReader r(tar);
+  archive::TarEntry e;
+  std::string_view data;
+  while (r.next(&e, &data)) out.push_back(e.name);
+  EXPECT_FALSE(r.error());
+  return out;
+}
+
+TEST(Layer, FilterWritesPickedNodesWithTheirParents) {
+  Tree t = postfix_image();
+  const Node* pd = *t.lookup("usr/sbin/postdrop2");
+  const Node* spool = *t.lookup("var/spool/postfix");
+  ASSERT_NE(pd->meta.mtime, (*t.lookup("usr"))->meta.mtime) << "test needs distinct mtimes";
+  const std::string replaced = "replaced\n";
+  LayerFilter pick = [&](const std::string& path, const Node&) -> LayerPick {
+    if (path == "usr/sbin/postdrop2" || path == "var/spool/postfix/public") return {true, nullptr};
+    if (path == "etc/group") return {true, &replaced};
+    return {};
+  };
+  for (ParentMtime pm : {ParentMtime::kTree, ParentMtime::kEntry}) {
+    archive::StringSink sink;
+    auto st = write_layer(t, sink, pick, pm);
+    ASSERT_TRUE(st) << st.error().message;
+    EXPECT_EQ(names_in_order(sink.data),
+              (std::vector<std::string>{"etc", "etc/group", "usr", "usr/sbin", "usr/sbin/postdrop2", "var", "var/spool",
+                                        "var/spool/postfix", "var/spool/postfix/public"}));
+    auto e = read_back(sink.data);
+    EXPECT_EQ(st->entries, e.size());
+    // The hard link's target is not in this layer: a regular file with the content.
+    EXPECT_EQ(e.at("usr/sbin/postdrop2").type, archive::EntryType::kFile);
+    EXPECT_EQ(e.at("usr/sbin/postdrop2").size, 2u);
+    EXPECT_EQ(e.at("etc/group").size, replaced.size());
+    // Parent directories keep owner and mode; their mtime is the tree's or the entry's.
+    EXPECT_EQ(e.at("var/spool/postfix").uid, 100u);
+    EXPECT_EQ(e.at("var/spool/postfix").mode, 0755u);
+    const Node* pub = *t.lookup("var/spool/postfix/public");
+    EXPECT_EQ(e.at("var/spool/postfix").mtime, pm == ParentMtime::kTree ? spool->meta.mtime : pub->meta.mtime);
+    EXPECT_EQ(e.at("usr").mtime, pm == ParentMtime::kTree ? (*t.lookup("usr"))->meta.mtime : pd->meta.mtime);
+    // A picked directory keeps its own mtime either way.
+    EXPECT_EQ(e.at("var/spool/postfix/public").mtime, pub->meta.mtime);
+  }
+  // Picking everything is write_layer() byte for byte.
+  archive::StringSink all;
+  ASSERT_TRUE(write_layer(t, all, [](const std::string&, const Node&) { return LayerPick{true, nullptr}; },
+                          ParentMtime::kEntry));
+  EXPECT_EQ(all.data, layer_bytes(t));
+  // Picking nothing: an empty tar (two zero blocks, padded).
+  archive::StringSink none;
+  ASSERT_TRUE(write_layer(t, none, [](const std::string&, const Node&) { return LayerPick{}; }, ParentMtime::kTree));
+  EXPECT_TRUE(names_in_order(none.data).empty());
+}
+
 TEST(Materialize, WritesModesOwnersAndNeverFollowsSymlinks) {
   auto tmp = base::TempDir::create("rootfs-mat-");
   ASSERT_TRUE(tmp);
