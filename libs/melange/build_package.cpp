@@ -5,10 +5,18 @@
 #include <fcntl.h>
 #include <unistd.h>
 
+#include <algorithm>
+#include <cctype>
+#include <cstdlib>
 #include <system_error>
 
+#include <yaml-cpp/yaml.h>
+
+#include "apk/pkginfo.hpp"
 #include "base/fs.hpp"
 #include "base/strings.hpp"
+#include "config/image_config.hpp"
+#include "config/yaml_util.hpp"
 #include "melange/emit.hpp"
 #include "melange/lint.hpp"
 
@@ -25,7 +33,9 @@ base::Result<apk::PackageInfo> compiled_package_info(const CompiledBuild& build,
   info.description = pkg.description;
   info.url = pkg.url.empty() ? build.main.url : pkg.url;
   info.commit = pkg.commit.empty() ? build.main.commit : pkg.commit;
-  info.license = license_expression(pkg.copyright.empty() ? build.main.copyright : pkg.copyright);
+  std::vector<std::string> licenses;
+  for (const auto& c : pkg.copyright.empty() ? build.main.copyright : pkg.copyright) licenses.push_back(c.license);
+  apk::set_licenses(info, std::move(licenses));
   info.maintainer = build.namespace_.empty() ? "unknown" : build.namespace_;
   info.build_time = build.source_date_epoch;
   const config::Dependencies& d = pkg.dependencies;
@@ -45,6 +55,93 @@ base::Result<apk::PackageInfo> compiled_package_info(const CompiledBuild& build,
   return info;
 }
 
+BuildOwners build_owners(const CompiledBuild& build, uint32_t host_uid, uint32_t host_gid) {
+  BuildOwners o;
+  o.host_uid = host_uid;
+  o.host_gid = host_gid;
+  for (const auto& u : build.environment.accounts.users)
+    if (u.username == "build") o.build_uid = u.uid;
+  for (const auto& g : build.environment.accounts.groups)
+    if (g.groupname == "build") o.build_gid = g.gid;
+  return o;
+}
+
+namespace {
+
+using ojson = nlohmann::ordered_json;
+
+// Strings a YAML reader would take for a number, boolean or null ("4.11", "yes", "~").
+bool reads_as_non_string(const std::string& s) {
+  if (s.empty()) return true;
+  static const char* const kWords[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+                                       ".inf", "-.inf", "+.inf", ".nan"};
+  std::string lower;
+  for (char c : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* w : kWords)
+    if (lower == w) return true;
+  if (s.find_first_not_of("0123456789.eE+-_xXoObBabcdefABCDEF") != std::string::npos) return false;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  if (end && *end == '\0') return true;
+  long long v = 0;
+  return config::parse_yaml_int(s, &v);
+}
+
+void emit_yaml(YAML::Emitter& out, const ojson& j) {
+  if (j.is_object()) {
+    out << YAML::BeginMap;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      out << YAML::Key << it.key() << YAML::Value;
+      emit_yaml(out, it.value());
+    }
+    out << YAML::EndMap;
+  } else if (j.is_array()) {
+    out << YAML::BeginSeq;
+    for (const auto& item : j) emit_yaml(out, item);
+    out << YAML::EndSeq;
+  } else if (j.is_string()) {
+    const auto& text = j.get_ref<const std::string&>();
+    if (text.find('\n') != std::string::npos) out << YAML::Literal << text;
+    else if (reads_as_non_string(text)) out << YAML::DoubleQuoted << text;
+    else out << text;
+  } else if (j.is_boolean()) {
+    out << j.get<bool>();
+  } else if (j.is_number_unsigned()) {
+    out << j.get<unsigned long long>();
+  } else if (j.is_number_integer()) {
+    out << j.get<long long>();
+  } else if (j.is_null()) {
+    out << YAML::Null;
+  } else {
+    out << j.dump();
+  }
+}
+
+}  // namespace
+
+std::string embedded_config_yaml(const config::BuildConfig& cfg, const CompiledBuild& b,
+                                 const std::vector<apk::InstalledPackage>& installed) {
+  config::ImageConfig env = b.environment;
+  env.contents.packages.clear();
+  for (const auto& p : installed) env.contents.packages.push_back(p.info.name + "=" + p.info.version);
+  std::sort(env.contents.packages.begin(), env.contents.packages.end());
+  env.archs = {b.arch.oci_name()};
+  for (auto* list : {&env.contents.repositories, &env.contents.build_repositories,
+                     &env.contents.runtime_repositories, &env.contents.keyring})
+    for (auto& u : *list) u = config::redact_url(u);
+
+  ojson parsed = config::to_json(cfg);
+  ojson j = ojson::object();
+  j["package"] = parsed["package"];
+  j["environment"] = config::to_json(env);
+  for (auto it = parsed.begin(); it != parsed.end(); ++it)
+    if (it.key() != "package" && it.key() != "environment") j[it.key()] = it.value();
+  YAML::Emitter out;
+  out.SetIndent(2);
+  emit_yaml(out, j);
+  return std::string(out.c_str()) + "\n";
+}
+
 base::Result<std::vector<StagedPackage>> package_all(const PackagingInput& in) {
   const CompiledBuild& b = *in.build;
   std::vector<const CompiledPackage*> pkgs{&b.main};
@@ -55,6 +152,7 @@ base::Result<std::vector<StagedPackage>> package_all(const PackagingInput& in) {
     LintOptions lo;
     lo.package_name = p->name;
     lo.disabled = p->checks.disabled;
+    lo.test_uses = compiled_test_uses(*p);
     TRY_ASSIGN(auto findings, with_context(lint_dir(out_root / p->name, lo), "lint " + p->name));
     const LintFinding* first_error = nullptr;
     for (const auto& f : findings) {
@@ -105,6 +203,7 @@ base::Result<std::vector<StagedPackage>> package_all(const PackagingInput& in) {
     e.out_dir = in.staging;
     e.user_names = in.user_names;
     e.group_names = in.group_names;
+    e.owners = build_owners(b, in.host_uid, in.host_gid);
     TRY_ASSIGN(EmitResult r, emit_package(e));
     spdlog::info("{}: wrote {} ({} bytes; depends: {}; provides: {})", p->name, r.path.filename().string(),
                  r.info.package_size, base::join(r.info.depends, " "), base::join(r.info.provides, " "));

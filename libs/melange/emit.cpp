@@ -3,10 +3,10 @@
 #include <sys/stat.h>
 
 #include <system_error>
+#include <tuple>
 
 #include "apk/repo_index.hpp"
 #include "base/fs.hpp"
-#include "base/strings.hpp"
 
 namespace melange {
 
@@ -62,6 +62,10 @@ void add_scriptlets(const config::Scriptlets& s, std::vector<apk::ControlFile>& 
 
 }  // namespace
 
+std::pair<uint32_t, uint32_t> mapped_owner(const BuildOwners& o) {
+  return {o.host_uid != 0 ? o.host_uid : o.build_uid, o.host_gid != 0 ? o.host_gid : o.build_gid};
+}
+
 fs::path package_output_path(const fs::path& out_dir, const apk::PackageInfo& info) {
   return out_dir / info.arch / (info.nevr() + ".apk");
 }
@@ -86,6 +90,7 @@ base::Result<EmitResult> emit_package(const EmitInput& in) {
   apk::PackageInfo info = in.info;
   info.depends = sca.depends;
   info.provides = sca.provides;
+  info.vendored = sca.vendored;
   info.triggers.clear();
   std::vector<apk::ControlFile> control;
   if (!in.config_yaml.empty()) control.push_back({".melange.yaml", in.config_yaml, 0644});
@@ -110,6 +115,7 @@ base::Result<EmitResult> emit_package(const EmitInput& in) {
 
   apk::DataTarOptions dto;
   dto.mtime = info.build_time;
+  std::tie(dto.build_uid, dto.build_gid) = mapped_owner(in.owners);
   dto.user_names = in.user_names;
   dto.group_names = in.group_names;
   TRY_ASSIGN(apk::DataTar data, with_context(apk::build_data_tar(in.package_dir, dto), what));
@@ -149,45 +155,6 @@ base::Status update_repository_index(const fs::path& out_dir, const std::string&
   u.key = key;
   TRY(apk::update_index(u));
   return base::ok();
-}
-
-std::string license_expression(const std::vector<config::Copyright>& copyright) {
-  std::vector<std::string> parts;
-  for (const auto& c : copyright)
-    if (!c.license.empty()) parts.push_back(c.license);
-  return base::join(parts, " AND ");
-}
-
-base::Result<apk::PackageInfo> package_info_template(const config::BuildConfig& cfg, const config::Subpackage* sub,
-                                                     const std::string& arch, const std::string& namespace_,
-                                                     int64_t build_time) {
-  const config::Package& p = cfg.package;
-  apk::PackageInfo info;
-  info.name = sub ? sub->name : p.name;
-  info.version = p.version + "-r" + std::to_string(p.epoch);
-  info.arch = arch;
-  info.origin = p.name;
-  info.description = sub ? sub->description : p.description;
-  info.url = sub && !sub->url.empty() ? sub->url : p.url;
-  info.commit = sub && !sub->commit.empty() ? sub->commit : p.commit;
-  info.license = license_expression(sub && !sub->copyright.empty() ? sub->copyright : p.copyright);
-  info.maintainer = namespace_.empty() ? "unknown" : namespace_;
-  info.build_time = build_time;
-  const config::Dependencies& d = sub ? sub->dependencies : p.dependencies;
-  info.depends = d.runtime;
-  info.provides = d.provides;
-  info.replaces = d.replaces;
-  auto prio = [&](const std::string& text, const char* key, std::optional<int64_t>& out) -> base::Status {
-    if (text.empty()) return base::ok();
-    long long v = 0;
-    if (!base::parse_int64(text, &v))
-      return base::fail(base::ErrorCode::kInvalidInput, info.name + ": " + key + " \"" + text + "\" is not an integer");
-    out = v;
-    return base::ok();
-  };
-  TRY(prio(d.provider_priority, "provider-priority", info.provider_priority));
-  TRY(prio(d.replaces_priority, "replaces-priority", info.replaces_priority));
-  return info;
 }
 
 }  // namespace melange

@@ -6,8 +6,10 @@
 //   2. the SPDX SBOM is written INTO the package dir at
 //      var/lib/db/sbom/<name>-<ver>-r<epoch>.spdx.json, mode 0644 (never world-writable:
 //      GHSA-5662), so it is part of the data member;
-//   3. the data tar is built (apk/data_tar.hpp: uid/gid 1000 -> 0, mtimes = build time);
-//   4. .PKGINFO (apk/pkginfo.hpp; builddate left out when the build time is 0),
+//   3. the data tar is built (apk/data_tar.hpp; mtimes = build time). Owners: see
+//      BuildOwners; every other owner (a `chown 123:456` in a step run as root) is kept;
+//   4. .PKGINFO (apk/pkginfo.hpp; builddate left out when the build time is 0; the
+//      SCA's vendored entries as `# vendored = ` lines, as melange writes them),
 //      .melange.yaml (the compiled configuration) and the scriptlets (.pre-install,
 //      .post-install, .pre-deinstall, .post-deinstall, .pre-upgrade, .post-upgrade,
 //      .trigger; mode 0755; trigger paths go to .PKGINFO `triggers`) form the control
@@ -22,6 +24,7 @@
 #include <map>
 #include <optional>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "apk/data_tar.hpp"
@@ -33,6 +36,24 @@
 #include "sbom/package_sbom.hpp"
 
 namespace melange {
+
+// Which owners of the files in melange-out/<name> are the build's own, written as root
+// (0:0) in the package. melange maps only the guest's `build` user/group (1000 unless the
+// config's accounts say otherwise). We also map the host ids that files the build creates
+// get on disk: under bubblewrap or docker run by a non-root user every guest id lands on
+// disk as that user, and leaking it into packages would make them depend on who built
+// them. When the host id is 0 (melange run as root) it needs no mapping, and the guest's
+// ids reach the disk as they are, so a deliberate `chown 123:456` is kept.
+struct BuildOwners {
+  uint32_t host_uid = 0, host_gid = 0;        // owner on the host of files the build creates
+  uint32_t build_uid = 1000, build_gid = 1000;  // the `build` account inside the guest
+};
+
+// The one uid (gid) the data tar maps to 0 for `o` (apk::DataTarOptions maps a single id):
+// the host id when it is not 0, else the build user's. Nothing is lost: with a non-root
+// host id every file the build writes is owned by that id, so no file can carry the build
+// user's id unless both are the same.
+std::pair<uint32_t, uint32_t> mapped_owner(const BuildOwners& o);
 
 struct EmitInput {
   std::filesystem::path package_dir;  // melange-out/<name>
@@ -47,6 +68,7 @@ struct EmitInput {
   const apk::SigningKey* key = nullptr;
   std::filesystem::path out_dir;
   std::map<uint32_t, std::string> user_names, group_names;  // uname/gname in the data tar
+  BuildOwners owners;
 };
 
 struct EmitResult {
@@ -64,16 +86,5 @@ std::filesystem::path package_output_path(const std::filesystem::path& out_dir, 
 // entries of other packages, and signs it when a key is given. Atomic.
 base::Status update_repository_index(const std::filesystem::path& out_dir, const std::string& arch,
                                      const std::vector<std::filesystem::path>& packages, const apk::SigningKey* key);
-
-// SPDX license expression of the copyright entries ("MIT AND Apache-2.0"); empty when none.
-std::string license_expression(const std::vector<config::Copyright>& copyright);
-
-// The PackageInfo template for the main package or a subpackage (`sub` non-null) of a
-// compiled (substituted) configuration: version "<ver>-r<epoch>", origin = main package,
-// maintainer = namespace (or "unknown"), license from the copyright entries, the YAML's
-// dependencies. Fails on a non-integer provider/replaces priority.
-base::Result<apk::PackageInfo> package_info_template(const config::BuildConfig& cfg, const config::Subpackage* sub,
-                                                     const std::string& arch, const std::string& namespace_,
-                                                     int64_t build_time);
 
 }  // namespace melange

@@ -3,12 +3,17 @@
 #include <gmock/gmock.h>
 #include <gtest/gtest.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 #include "apk/index_archive.hpp"
 #include "apk/keyring.hpp"
 #include "apk/package.hpp"
+#include "apk/pkginfo.hpp"
 #include "apk/signing.hpp"
 #include "base/fs.hpp"
+#include "config/yaml_util.hpp"
+#include "melange/build_package.hpp"
+#include "melange/compile.hpp"
 #include "melange/elf_testdata.hpp"
 #include "testutil/testutil.hpp"
 
@@ -249,39 +254,166 @@ TEST_F(EmitTest, IndexMergesAndSigns) {
   EXPECT_FALSE(update_repository_index(out, "../x", {}, nullptr));
 }
 
-TEST(EmitHelpers, PackageInfoTemplate) {
-  config::BuildConfig cfg;
-  cfg.package.name = "hello";
-  cfg.package.version = "2.10";
-  cfg.package.epoch = 3;
-  cfg.package.description = "desc";
-  cfg.package.copyright = {{"GPL-3.0-or-later"}, {"MIT"}};
-  cfg.package.dependencies.runtime = {"busybox"};
-  cfg.package.dependencies.provider_priority = "5";
-  auto info = package_info_template(cfg, nullptr, "aarch64", "", 0);
-  ASSERT_TRUE(info) << info.error().message;
-  EXPECT_EQ(info->version, "2.10-r3");
-  EXPECT_EQ(info->license, "GPL-3.0-or-later AND MIT");
-  EXPECT_EQ(info->maintainer, "unknown");
-  EXPECT_EQ(info->origin, "hello");
-  EXPECT_EQ(info->provider_priority, 5);
-  EXPECT_THAT(info->depends, ElementsAre("busybox"));
+TEST_F(EmitTest, SeveralLicenseLinesAndVendoredLibraries) {
+  TestElf lib;
+  lib.soname = "libvendored.so.3";
+  put("opt/app/lib/libvendored.so.3", make_test_elf(lib), 0755);  // outside the lib dirs: vendored
+  auto in = input(dir_->path() / "out");
+  apk::set_licenses(in.info, {"Ruby", "BSD-2-Clause"});
+  auto r = emit_package(in);
+  ASSERT_TRUE(r) << r.error().message;
+  apk::Keyring keys = test_keyring();
+  auto pkg = apk::Package::load(r->path, apk::PackageReadOptions{&keys});
+  ASSERT_TRUE(pkg) << pkg.error().message;
+  const std::string& text = pkg->pkginfo_text();
+  EXPECT_THAT(text, HasSubstr("\nlicense = Ruby\nlicense = BSD-2-Clause\ndepend = "));
+  EXPECT_THAT(text, HasSubstr("\nreplaces = hello-old\n# vendored = so:libvendored.so.3=3\nprovider_priority = 10\n"));
+  EXPECT_EQ(pkg->info().license, "Ruby AND BSD-2-Clause");
+  EXPECT_THAT(pkg->info().vendored, ElementsAre("so:libvendored.so.3=3"));
+}
 
-  config::Subpackage sub;
+// Owner of each data-tar entry, by path.
+std::map<std::string, std::pair<uint32_t, uint32_t>> owners_in(const fs::path& apk) {
+  std::map<std::string, std::pair<uint32_t, uint32_t>> out;
+  apk::Keyring keys = test_keyring();
+  auto pkg = apk::Package::load(apk, apk::PackageReadOptions{&keys});
+  EXPECT_TRUE(pkg);
+  if (!pkg) return out;
+  EXPECT_TRUE(pkg->for_each_entry([&](const archive::TarEntry& e, std::string_view) -> base::Status {
+    out[e.name] = {e.uid, e.gid};
+    return base::ok();
+  }));
+  return out;
+}
+
+TEST(EmitHelpers, MappedOwner) {
+  BuildOwners o;  // melange run as root: only the build user maps
+  EXPECT_EQ(mapped_owner(o), (std::pair<uint32_t, uint32_t>{1000, 1000}));
+  o.host_uid = 1234, o.host_gid = 1235;  // non-root host user: every build file is theirs
+  EXPECT_EQ(mapped_owner(o), (std::pair<uint32_t, uint32_t>{1234, 1235}));
+  o.host_gid = 0;
+  o.build_gid = 2000;
+  EXPECT_EQ(mapped_owner(o), (std::pair<uint32_t, uint32_t>{1234, 2000}));
+}
+
+TEST_F(EmitTest, BuildOwnersBecomeRootDeliberateOwnersStay) {
+  if (::geteuid() != 0) GTEST_SKIP() << "needs root to give files other owners";
+  put("usr/share/hello/chowned", "x\n", 0644);
+  ASSERT_EQ(::chown((pkgdir_ / "usr/share/hello/chowned").c_str(), 123, 456), 0);
+  ASSERT_EQ(::chown((pkgdir_ / "usr/bin/hello").c_str(), 1000, 1000), 0);
+
+  // As root: the build user (1000) maps to 0, the deliberate 123:456 stays.
+  auto in = input(dir_->path() / "root");
+  in.sbom.reset();
+  auto r = emit_package(in);
+  ASSERT_TRUE(r) << r.error().message;
+  auto o = owners_in(r->path);
+  EXPECT_EQ(o["usr/bin/hello"], (std::pair<uint32_t, uint32_t>{0, 0}));
+  EXPECT_EQ(o["usr/share/hello/chowned"], (std::pair<uint32_t, uint32_t>{123, 456}));
+
+  // As a non-root host user 4242 (bubblewrap): every file the build wrote is 4242 on disk.
+  for (const auto& e : fs::recursive_directory_iterator(pkgdir_))
+    ASSERT_EQ(::lchown(e.path().c_str(), 4242, 4243), 0);
+  in = input(dir_->path() / "user-unmapped");
+  in.sbom.reset();
+  r = emit_package(in);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(owners_in(r->path)["usr/bin/hello"], (std::pair<uint32_t, uint32_t>{4242, 4243}))
+      << "without the host ids the host user leaks into the package";
+  in = input(dir_->path() / "user");
+  in.sbom.reset();
+  in.owners.host_uid = 4242, in.owners.host_gid = 4243;
+  r = emit_package(in);
+  ASSERT_TRUE(r);
+  for (const auto& [path, owner] : owners_in(r->path))
+    EXPECT_EQ(owner, (std::pair<uint32_t, uint32_t>{0, 0})) << path;
+}
+
+TEST(EmitHelpers, CompiledPackageInfoLicenses) {
+  CompiledBuild b;
+  b.name = "hello";
+  b.full_version = "2.10-r0";
+  b.arch = *apk::parse_arch("x86_64");
+  b.main.name = "hello";
+  b.main.copyright = {config::Copyright{"Ruby", {}, "", "", ""}, config::Copyright{"BSD-2-Clause", {}, "", "", ""}};
+  auto main = compiled_package_info(b, b.main);
+  ASSERT_TRUE(main) << main.error().message;
+  EXPECT_EQ(main->license, "Ruby AND BSD-2-Clause");
+  EXPECT_THAT(main->license_lines, ElementsAre("Ruby", "BSD-2-Clause"));
+  EXPECT_EQ(main->maintainer, "unknown");
+  CompiledPackage sub;  // no copyright of its own: the main package's lines (as melange)
   sub.name = "hello-doc";
-  sub.description = "docs";
-  sub.dependencies.replaces = {"hello"};
-  auto s = package_info_template(cfg, &sub, "aarch64", "wolfi", 7);
+  auto s = compiled_package_info(b, sub);
   ASSERT_TRUE(s);
-  EXPECT_EQ(s->name, "hello-doc");
-  EXPECT_EQ(s->origin, "hello");
-  EXPECT_EQ(s->maintainer, "wolfi");
-  EXPECT_EQ(s->build_time, 7);
-  EXPECT_TRUE(s->depends.empty());
-  EXPECT_THAT(s->replaces, ElementsAre("hello"));
+  EXPECT_THAT(s->license_lines, ElementsAre("Ruby", "BSD-2-Clause"));
+  sub.copyright = {config::Copyright{"MIT", {}, "", "", ""}};
+  s = compiled_package_info(b, sub);
+  ASSERT_TRUE(s);
+  EXPECT_EQ(s->license, "MIT");
+  EXPECT_TRUE(s->license_lines.empty());
 
-  cfg.package.dependencies.provider_priority = "high";
-  EXPECT_FALSE(package_info_template(cfg, nullptr, "x86_64", "", 0));
+  // The build account of the compiled environment names the mapped ids.
+  EXPECT_EQ(build_owners(b, 7, 8).build_uid, 1000u);
+  b.environment.accounts.users.push_back(config::User{"build", 2000, 2001, "", "", 0});
+  b.environment.accounts.groups.push_back(config::Group{"build", 2002, {}, 0});
+  BuildOwners bo = build_owners(b, 7, 8);
+  EXPECT_EQ(bo.build_uid, 2000u);
+  EXPECT_EQ(bo.build_gid, 2002u);
+  EXPECT_EQ(bo.host_uid, 7u);
+  EXPECT_EQ(bo.host_gid, 8u);
+}
+
+TEST(EmitHelpers, EmbeddedConfigIsTheCompiledLockedConfig) {
+  auto cfg = config::parse_build_config(
+      "package:\n  name: hello\n  version: \"2.10\"\n  epoch: 1\n  copyright:\n    - license: MIT\n"
+      "environment:\n  contents:\n    repositories:\n      - https://user:secret@example.com/os\n"
+      "    packages:\n      - build-base\n      - busybox\n"
+      "pipeline:\n  - uses: fetch\n    with:\n      uri: https://example.com/hello-${{package.version}}.tar.gz\n"
+      "  - runs: |\n      make\n      make install\n",
+      "hello.yaml");
+  ASSERT_TRUE(cfg) << cfg.error().message;
+  CompileOptions co;
+  co.arch = *apk::parse_arch("aarch64");
+  auto b = compile(*cfg, co);
+  ASSERT_TRUE(b) << b.error().message;
+  std::vector<apk::InstalledPackage> installed(3);
+  installed[0].info.name = "busybox", installed[0].info.version = "1.37.0-r5";
+  installed[1].info.name = "build-base", installed[1].info.version = "1-r8";
+  installed[2].info.name = "binutils", installed[2].info.version = "2.44-r0";
+  const std::string yaml = embedded_config_yaml(*cfg, *b, installed);
+
+  EXPECT_THAT(yaml, Not(HasSubstr("secret")));
+  EXPECT_THAT(yaml, HasSubstr("version: \"2.10\""));  // stays a string
+  EXPECT_THAT(yaml, HasSubstr("      - binutils=2.44-r0\n      - build-base=1-r8\n      - busybox=1.37.0-r5\n"));
+  EXPECT_THAT(yaml, HasSubstr("  archs:\n    - arm64\n"));
+  EXPECT_THAT(yaml, HasSubstr("make\n"));
+
+  // Our own reader (melange lint <apk>) reads it back, and so does an independent one.
+  auto back = config::parse_build_config(yaml, ".melange.yaml");
+  ASSERT_TRUE(back) << back.error().message << "\n" << yaml;
+  EXPECT_EQ(back->package.version, "2.10");
+  EXPECT_EQ(back->package.epoch, 1u);
+  EXPECT_EQ(back->environment.contents.packages,
+            (std::vector<std::string>{"binutils=2.44-r0", "build-base=1-r8", "busybox=1.37.0-r5"}));
+  bool build_user = false;
+  for (const auto& u : back->environment.accounts.users) build_user |= u.username == "build" && u.uid == 1000;
+  EXPECT_TRUE(build_user) << yaml;
+  EXPECT_EQ(back->pipeline.size(), 2u);
+  EXPECT_EQ(back->pipeline[1].runs, "make\nmake install\n");
+  EXPECT_EQ(config::map_find(back->environment.environment, "HOME") != nullptr, true) << yaml;
+
+  base::TempDir d = *base::TempDir::create("emit-yaml-");
+  ASSERT_TRUE(base::write_file_atomic(d.path() / "m.yaml", yaml));
+  int status = 0;
+  std::string out = testutil::run_capture(
+      "python3 -c 'import sys,yaml; c=yaml.safe_load(open(sys.argv[1])); "
+      "print(c[\"package\"][\"version\"], c[\"environment\"][\"archs\"][0], len(c[\"pipeline\"]))' " +
+          testutil::shell_quote((d.path() / "m.yaml").string()) + " 2>&1",
+      &status);
+  if (status == 0 || out.find("No module named") == std::string::npos) {
+    EXPECT_EQ(status, 0) << out;
+    EXPECT_EQ(out, "2.10 arm64 2\n");
+  }
 }
 
 }  // namespace
