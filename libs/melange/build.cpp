@@ -150,10 +150,12 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   pin.workspace = ws;
   pin.staging = s.staging;
   pin.key = s.key;
-  pin.config_yaml = s.config_text;
+  pin.config_yaml = embedded_config_yaml(s.cfg, b, env.installed);
   pin.config_path = o.config_file.filename().string();
   pin.user_names = env.user_names;
   pin.group_names = env.group_names;
+  pin.host_uid = ::getuid();  // files the build writes are the invoking user's on disk
+  pin.host_gid = ::getgid();
   TRY_ASSIGN(res.staged, package_all(pin));
 
   return res;
