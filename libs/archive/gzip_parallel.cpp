@@ -22,7 +22,11 @@ struct Block {
   uint32_t crc = 0;
 };
 
-void deflate_block(Block* b, int level) {
+void deflate_block(Block* b, int level, GzipMembers members) {
+  if (members == GzipMembers::kPerBlock) {  // a whole member; empty input only for empty streams
+    b->out = gzip_compress(b->in, level);
+    return;
+  }
   z_stream z{};
   deflateInit2(&z, level, Z_DEFLATED, -MAX_WBITS, 8, Z_DEFAULT_STRATEGY);
   if (!b->dict.empty())
@@ -53,7 +57,7 @@ unsigned resolve_threads(unsigned t) {
 
 // Compresses `data` (preceded by `dict` in the stream) block by block on `threads`.
 std::vector<Block> deflate_blocks(std::string_view dict, std::string_view data, size_t block_size, int level,
-                                  bool final, unsigned threads) {
+                                  bool final, unsigned threads, GzipMembers members) {
   std::vector<Block> blocks;
   for (size_t off = 0;; off += block_size) {
     Block b;
@@ -65,7 +69,7 @@ std::vector<Block> deflate_blocks(std::string_view dict, std::string_view data, 
   // Each block's dictionary is the 32 KiB of stream input before it, which may reach
   // back into `dict` (input of earlier calls); only then is a joined copy needed.
   std::vector<std::string> joined(blocks.size());
-  for (size_t i = 0; i < blocks.size(); ++i) {
+  for (size_t i = 0; i < blocks.size() && members == GzipMembers::kOne; ++i) {
     size_t off = i * block_size;
     if (off >= kWindow) {
       blocks[i].dict = data.substr(off - kWindow, kWindow);
@@ -81,13 +85,13 @@ std::vector<Block> deflate_blocks(std::string_view dict, std::string_view data, 
   }
   unsigned n = std::min<size_t>(resolve_threads(threads), blocks.size());
   if (n <= 1) {
-    for (auto& b : blocks) deflate_block(&b, level);
+    for (auto& b : blocks) deflate_block(&b, level, members);
   } else {
     std::atomic<size_t> next{0};
     std::vector<std::thread> pool;
     for (unsigned t = 0; t < n; ++t)
       pool.emplace_back([&] {
-        for (size_t i; (i = next.fetch_add(1)) < blocks.size();) deflate_block(&blocks[i], level);
+        for (size_t i; (i = next.fetch_add(1)) < blocks.size();) deflate_block(&blocks[i], level, members);
       });
     for (auto& th : pool) th.join();
   }
@@ -100,11 +104,17 @@ void put_le32(std::string* s, uint32_t v) {
 
 }  // namespace
 
-std::string gzip_parallel(std::string_view data, int level, size_t block_size, unsigned threads) {
+std::string gzip_parallel(std::string_view data, int level, size_t block_size, unsigned threads,
+                          GzipMembers members) {
   level = std::clamp(level, 1, 9);
   block_size = std::max<size_t>(block_size, 1);
+  auto blocks = deflate_blocks({}, data, block_size, level, true, threads, members);
+  if (members == GzipMembers::kPerBlock) {
+    std::string out;
+    for (const auto& b : blocks) out += b.out;
+    return out;
+  }
   std::string out = gzip_header(level);
-  auto blocks = deflate_blocks({}, data, block_size, level, true, threads);
   uint32_t crc = 0;
   size_t total = out.size() + 8;
   for (const auto& b : blocks) total += b.out.size();
@@ -118,18 +128,27 @@ std::string gzip_parallel(std::string_view data, int level, size_t block_size, u
   return out;
 }
 
-GzipSink::GzipSink(Sink& out, int level, size_t block_size, unsigned threads)
+GzipSink::GzipSink(Sink& out, int level, size_t block_size, unsigned threads, GzipMembers members)
     : out_(out),
       level_(std::clamp(level, 1, 9)),
       block_size_(std::max<size_t>(block_size, 1)),
-      threads_(resolve_threads(threads)) {}
+      threads_(resolve_threads(threads)),
+      members_(members) {}
 
 base::Status GzipSink::flush_batch(std::string_view batch, bool final) {
+  if (members_ == GzipMembers::kPerBlock) {
+    // Empty batches happen only for an empty stream's finish(): it still needs one member.
+    if (batch.empty() && (!final || header_done_)) return base::ok();
+    header_done_ = true;
+    std::string joined;
+    for (const auto& b : deflate_blocks({}, batch, block_size_, level_, final, threads_, members_)) joined += b.out;
+    return out_.write(joined);
+  }
   if (!header_done_) {
     TRY(out_.write(gzip_header(level_)));
     header_done_ = true;
   }
-  auto blocks = deflate_blocks(dict_, batch, block_size_, level_, final, threads_);
+  auto blocks = deflate_blocks(dict_, batch, block_size_, level_, final, threads_, members_);
   std::string joined;
   for (const auto& b : blocks) {
     joined += b.out;
@@ -172,6 +191,7 @@ base::Status GzipSink::finish() {
   finished_ = true;
   TRY(flush_batch(buffer_, true));
   buffer_.clear();
+  if (members_ == GzipMembers::kPerBlock) return base::ok();
   std::string trailer;
   put_le32(&trailer, crc_);
   put_le32(&trailer, uint32_t(total_in_));

@@ -8,6 +8,14 @@
 // before it, so the output is identical for any thread count, and GzipSink (streaming)
 // gives the same bytes as gzip_parallel() whatever the write sizes. Output inflates with
 // plain gzip/zlib. zlib rather than libdeflate: libdeflate has no preset dictionary.
+//
+// GzipMembers::kPerBlock trades that single member for speed: each block becomes a gzip member
+// of its own (archive::gzip_compress, libdeflate, no dictionary), members back to back. Every
+// gzip reader (GNU gzip, zlib's gzread, Go's compress/gzip used by docker, podman, containerd
+// and the scanners, Python) reads the concatenation as one stream; at level 6 it is about 2.5
+// times faster than zlib (bench/gzip_bench.cpp) and costs well under 1% in size at 1 MiB
+// blocks. For OCI layers. apk streams stay kOne: apk-tools reads member boundaries as
+// package sections.
 #pragma once
 
 #include <cstddef>
@@ -20,16 +28,19 @@
 
 namespace archive {
 
+enum class GzipMembers { kOne, kPerBlock };
+
 // threads = 0 means std::thread::hardware_concurrency().
 std::string gzip_parallel(std::string_view data, int level = 6, size_t block_size = 1 << 20,
-                          unsigned threads = 0);
+                          unsigned threads = 0, GzipMembers members = GzipMembers::kOne);
 
 // Streaming form: buffers up to threads*block_size bytes, compresses full batches in
 // parallel and writes the compressed bytes to `out` in order. finish() compresses the
 // rest and writes the trailer; after it no writes are accepted.
 class GzipSink : public Sink {
  public:
-  GzipSink(Sink& out, int level = 6, size_t block_size = 1 << 20, unsigned threads = 0);
+  GzipSink(Sink& out, int level = 6, size_t block_size = 1 << 20, unsigned threads = 0,
+           GzipMembers members = GzipMembers::kOne);
   base::Status write(std::string_view data) override;
   base::Status finish();
   uint64_t bytes_in() const { return total_in_; }
@@ -41,6 +52,7 @@ class GzipSink : public Sink {
   int level_;
   size_t block_size_;
   unsigned threads_;
+  GzipMembers members_;
   std::string buffer_;  // input not yet compressed
   std::string dict_;    // last <= 32 KiB of compressed input
   uint32_t crc_ = 0;

@@ -103,5 +103,48 @@ TEST(GzipSink, ExactBlockMultipleAndOneBigWrite) {
   EXPECT_EQ(b.data, want);
 }
 
+// kPerBlock: one member per block, same bytes for any thread count and any write sizes, read
+// back by GNU gzip and Python's gzip module (independent readers) as one stream.
+TEST(GzipParallel, MemberPerBlock) {
+  const std::string data = sample(700000);
+  const size_t block = 1 << 17;
+  std::string gz = gzip_parallel(data, 6, block, 1, GzipMembers::kPerBlock);
+  EXPECT_EQ(gzip_parallel(data, 6, block, 3, GzipMembers::kPerBlock), gz);
+  auto m = find_gzip_members(gz);
+  ASSERT_TRUE(m);
+  EXPECT_EQ(m->size(), (data.size() + block - 1) / block);
+  for (unsigned threads : {1u, 2u, 4u}) {
+    StringSink s;
+    GzipSink g(s, 6, block, threads, GzipMembers::kPerBlock);
+    uint32_t x = threads;
+    for (size_t off = 0; off < data.size();) {
+      x = x * 1103515245u + 12345u;
+      size_t n = std::min<size_t>(data.size() - off, (x >> 8) % (3 * block));
+      ASSERT_TRUE(g.write(std::string_view(data).substr(off, n)));
+      off += n;
+    }
+    ASSERT_TRUE(g.finish());
+    EXPECT_TRUE(s.data == gz) << "threads " << threads;
+  }
+  auto dir = base::TempDir::create("ma-gzp-");
+  ASSERT_TRUE(dir);
+  auto in = dir->path() / "in.gz", out = dir->path() / "out", py = dir->path() / "py";
+  ASSERT_TRUE(base::write_file_atomic(in, gz));
+  ASSERT_EQ(std::system(("gzip -t " + in.string() + " && gzip -dc < " + in.string() + " > " + out.string()).c_str()), 0);
+  EXPECT_EQ(*base::read_file(out), data);
+  ASSERT_EQ(std::system(("python3 -c 'import gzip,sys; sys.stdout.buffer.write(gzip.open(sys.argv[1]).read())' " +
+                         in.string() + " > " + py.string()).c_str()), 0);
+  EXPECT_EQ(*base::read_file(py), data);
+  for (size_t n : {0, 1}) {  // an empty stream is still one (empty) member
+    StringSink s;
+    GzipSink g(s, 6, 16, 2, GzipMembers::kPerBlock);
+    ASSERT_TRUE(g.write(sample(n)));
+    ASSERT_TRUE(g.finish());
+    EXPECT_EQ(s.data, gzip_parallel(sample(n), 6, 16, 2, GzipMembers::kPerBlock));
+    EXPECT_EQ(find_gzip_members(s.data)->size(), 1u);
+    EXPECT_EQ(*gunzip(s.data), sample(n));
+  }
+}
+
 }  // namespace
 }  // namespace archive
