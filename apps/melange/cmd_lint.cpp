@@ -2,8 +2,8 @@
 //
 // The package's data member is linted from its entry list (nothing is unpacked). The
 // `checks.disabled` of the package (or subpackage) in the embedded .melange.yaml
-// downgrades those linters to warnings. Exits non-zero when any linter at error level
-// has a finding.
+// downgrades those linters to warnings, and its test pipeline is what lddcheck/pkgconf
+// look at. Exits non-zero when any linter at error level has a finding.
 #include <spdlog/spdlog.h>
 
 #include <iostream>
@@ -16,20 +16,25 @@
 namespace melange_app {
 namespace {
 
-// checks.disabled for `name` from the embedded configuration, if it parses.
-std::vector<std::string> embedded_disabled(const apk::Package& pkg) {
+// checks.disabled and the test pipeline's `uses:` for the package from the embedded
+// configuration, if it parses (test_uses stays unset without one).
+void apply_embedded_config(const apk::Package& pkg, melange::LintOptions& lo) {
   for (const auto& f : pkg.control_files()) {
     if (f.name != ".melange.yaml") continue;
     auto cfg = config::parse_build_config(f.content, pkg.origin() + ":.melange.yaml");
     if (!cfg) {
       spdlog::warn("{}: ignoring embedded configuration: {}", pkg.origin(), cfg.error().message);
-      return {};
+      return;
     }
-    if (cfg->package.name == pkg.info().name) return cfg->package.checks.disabled;
+    lo.test_uses = melange::config_test_uses(*cfg, pkg.info().name);
+    if (cfg->package.name == pkg.info().name) {
+      lo.disabled = cfg->package.checks.disabled;
+      return;
+    }
     for (const auto& sub : cfg->subpackages)
-      if (sub.name == pkg.info().name) return sub.checks.disabled;
+      if (sub.name == pkg.info().name) lo.disabled = sub.checks.disabled;
+    return;
   }
-  return {};
 }
 
 }  // namespace
@@ -57,7 +62,7 @@ cli::Command lint_command() {
                 TRY_ASSIGN(melange::LintTree tree, melange::LintTree::from_package(pkg));
                 melange::LintOptions lo;
                 lo.package_name = pkg.info().name;
-                lo.disabled = embedded_disabled(pkg);
+                apply_embedded_config(pkg, lo);
                 lo.enabled = o->enable;
                 if (req->count() > 0 || warn->count() > 0) {
                   lo.require = o->require;

@@ -105,7 +105,7 @@ base::Result<std::vector<LintFinding>> lint(const LintTree& tree, const LintOpti
     if (behaviour == LintDefault::kOff && !enabled && !disabled) continue;
     LintSeverity sev = behaviour == LintDefault::kRequire && !disabled ? LintSeverity::kError : LintSeverity::kWarning;
     std::vector<lint_detail::Hit> hits;
-    TRY(with_context(rule.fn(tree, opts.package_name, hits), "linter " + std::string(rule.info.name)));
+    TRY(with_context(rule.fn(tree, opts, hits), "linter " + std::string(rule.info.name)));
     for (auto& h : hits) out.push_back({std::string(rule.info.name), sev, std::move(h.path), std::move(h.message)});
   }
   return out;

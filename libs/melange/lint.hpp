@@ -5,13 +5,16 @@
 // .apk) and the package name. Its default behaviour is one of:
 //   require (a finding is an error): dev, infodir, libtool/la-files, setuidgid, tempdir,
 //                                    usrmerge, varempty, worldwrite
-//   warn:   binaryarch, cudaruntimelib, dll, duplicate, dylib, maninfo, nonlinux, object,
-//           opt, python/docs, python/multiple, python/test, sbom, srv, staticarchive,
-//           strip, usrlocal
+//   warn:   binaryarch, cudaruntimelib, dll, duplicate, dylib, lddcheck, maninfo, nonlinux,
+//           object, opt, pkgconf, python/docs, python/multiple, python/test, sbom, srv,
+//           staticarchive, strip, unsupportedarch, usrlocal
 //   off:    documentation, empty (LintOptions::enabled turns them on as warnings)
-// A linter named in the package's `checks.disabled` is downgraded to a warning (as
-// melange does). Paths under var/lib/db/sbom/ (the SBOM melange puts in the package)
-// are ignored by the content linters.
+// A linter named in the package's `checks.disabled` is downgraded to a warning, and an
+// off-by-default one listed there runs as a warning (as melange does). Paths under
+// var/lib/db/sbom/ (the SBOM melange puts in the package) are ignored by the ELF, empty
+// and usrmerge linters. lddcheck and pkgconf look at the package's own `test:` pipeline
+// (LintOptions::test_uses): shipping shared objects / pkg-config files without using
+// test/ldd-check (or test/tw/ldd-check) / test/pkgconf there is a finding.
 #pragma once
 
 #include <cstdint>
@@ -26,7 +29,13 @@
 #include "archive/tar_entry.hpp"
 #include "base/error.hpp"
 
+namespace config {
+struct BuildConfig;
+}
+
 namespace melange {
+
+struct CompiledPackage;
 
 enum class LintDefault { kRequire, kWarn, kOff };
 enum class LintSeverity { kError, kWarning };
@@ -76,7 +85,18 @@ struct LintOptions {
   // --lint-require / --lint-warn: when set, they replace the default behaviours (a linter
   // in neither list does not run); `disabled` still downgrades.
   std::optional<std::vector<std::string>> require, warn;
+  // The `uses:` of the steps of this package's own `test:` pipeline (lddcheck, pkgconf).
+  // nullopt: no configuration is known (an .apk without .melange.yaml).
+  std::optional<std::vector<std::string>> test_uses;
 };
+
+// test_uses for `package` (the main package or a subpackage) from a parsed configuration,
+// such as the .melange.yaml embedded in an .apk: the `uses:` of the top-level steps of its
+// own test pipeline, as melange reads them. Empty when it has none or is not in `cfg`.
+std::vector<std::string> config_test_uses(const config::BuildConfig& cfg, std::string_view package);
+// test_uses of a compiled package (during a build): the pipeline each test step came from
+// (ranged subpackages are expanded there, and steps whose `if:` is false are gone).
+std::vector<std::string> compiled_test_uses(const CompiledPackage& pkg);
 
 // Runs the linters. Fails only for unknown linter names in the options (kInvalidInput)
 // or unreadable files.
@@ -92,12 +112,21 @@ namespace lint_detail {
 struct Hit {
   std::string path, message;
 };
-using RuleFn = base::Status (*)(const LintTree& tree, std::string_view pkgname, std::vector<Hit>& hits);
+using RuleFn = base::Status (*)(const LintTree& tree, const LintOptions& opts, std::vector<Hit>& hits);
 struct Rule {
   LinterInfo info;
   RuleFn fn;
 };
 const std::vector<Rule>& rules();
+// In lint_extra.cpp.
+base::Status lddcheck(const LintTree& t, const LintOptions& o, std::vector<Hit>& h);
+base::Status pkgconf(const LintTree& t, const LintOptions& o, std::vector<Hit>& h);
+base::Status unsupportedarch(const LintTree& t, const LintOptions& o, std::vector<Hit>& h);
+// Path helpers for relative slash paths (lint_rules.cpp). dir_of is "" without a slash;
+// ext_of is Go's filepath.Ext (from the last dot of the base name).
+std::string_view base_of(std::string_view p);
+std::string_view dir_of(std::string_view p);
+std::string_view ext_of(std::string_view p);
 }  // namespace lint_detail
 
 }  // namespace melange
