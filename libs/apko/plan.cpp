@@ -27,6 +27,12 @@ std::vector<std::string> sorted_unique(std::vector<std::string> v) {
   return v;
 }
 
+base::Result<config::ImageConfig> load_config(const std::filesystem::path& config_path, const BuildOptions& opts) {
+  config::LoadOptions lo;
+  lo.include_paths = opts.include_paths;
+  return config::load_image_config(config_path, lo);
+}
+
 }  // namespace
 
 base::Result<std::vector<apk::Arch>> select_archs(const std::vector<std::string>& flag,
@@ -36,14 +42,14 @@ base::Result<std::vector<apk::Arch>> select_archs(const std::vector<std::string>
   return apk::default_archs();
 }
 
-base::Result<Plan> prepare_plan(const std::filesystem::path& config_path, const BuildOptions& opts) {
+base::Result<Plan> prepare_plan(config::ImageConfig config, const BuildOptions& opts, const ConfigSource& source) {
+  const std::string& name = source.name;
+  const std::string& key = source.key_prefix;
   Plan plan;
-  config::LoadOptions lo;
-  lo.include_paths = opts.include_paths;
-  TRY_ASSIGN(plan.config, config::load_image_config(config_path, lo));
+  plan.config = std::move(config);
   const auto& c = plan.config.contents;
   if (c.baseimage)
-    return base::fail(base::ErrorCode::kUnsupported, config_path.string() + ": contents.baseimage is not supported");
+    return base::fail(base::ErrorCode::kUnsupported, name + ": " + key + "contents.baseimage is not supported");
 
   std::vector<std::string> keys = c.keyring;
   keys.insert(keys.end(), opts.keyring_append.begin(), opts.keyring_append.end());
@@ -54,8 +60,8 @@ base::Result<Plan> prepare_plan(const std::filesystem::path& config_path, const 
   append_unique(plan.build_repositories, opts.repository_append);
   append_unique(plan.build_repositories, opts.build_repository_append);
   if (plan.build_repositories.empty())
-    return base::fail(base::ErrorCode::kInvalidInput, config_path.string() + ": no repositories to install from",
-                      "set contents.repositories or pass --repository-append");
+    return base::fail(base::ErrorCode::kInvalidInput, name + ": no repositories to install from",
+                      "set " + key + "contents.repositories or pass --repository-append");
   append_unique(plan.lock_repositories, c.repositories);
   append_unique(plan.lock_repositories, opts.repository_append);
   append_unique(plan.lock_build_repositories, c.build_repositories);
@@ -74,8 +80,8 @@ base::Result<Plan> prepare_plan(const std::filesystem::path& config_path, const 
   world.erase(std::remove(world.begin(), world.end(), std::string()), world.end());
   plan.world = sorted_unique(world);
   if (plan.world.empty())
-    return base::fail(base::ErrorCode::kInvalidInput, config_path.string() + ": no packages to install",
-                      "list them under contents.packages or pass --package-append");
+    return base::fail(base::ErrorCode::kInvalidInput, name + ": no packages to install",
+                      "list them under " + key + "contents.packages or pass --package-append");
 
   TRY_ASSIGN(plan.repo_options.mirrors, repo::Mirrors::from_env());
   TRY_ASSIGN(repo::Mirrors flag_mirrors, repo::Mirrors::parse(opts.mirrors));
@@ -89,13 +95,18 @@ base::Result<Plan> prepare_plan(const std::filesystem::path& config_path, const 
   return plan;
 }
 
-base::Result<Plan> make_plan(const std::filesystem::path& config_path, const BuildOptions& opts) {
-  TRY_ASSIGN(Plan plan, prepare_plan(config_path, opts));
+base::Result<Plan> prepare_plan(const std::filesystem::path& config_path, const BuildOptions& opts) {
+  TRY_ASSIGN(config::ImageConfig config, load_config(config_path, opts));
+  return prepare_plan(std::move(config), opts, ConfigSource{config_path.string(), ""});
+}
+
+base::Result<Plan> make_plan(config::ImageConfig config, const BuildOptions& opts, const ConfigSource& source) {
+  TRY_ASSIGN(Plan plan, prepare_plan(std::move(config), opts, source));
   TRY_ASSIGN(apk::Keyring keyring, repo::load_keyring(plan.keyring_sources, plan.repo_options));
   plan.keyring = std::make_unique<apk::Keyring>(std::move(keyring));
   if (plan.keyring->empty() && !opts.ignore_signatures)
-    return base::fail(base::ErrorCode::kSignature, config_path.string() + ": no keys to verify repositories with",
-                      "add contents.keyring or pass --keyring-append");
+    return base::fail(base::ErrorCode::kSignature, source.name + ": no keys to verify repositories with",
+                      "add " + source.key_prefix + "contents.keyring or pass --keyring-append");
 
   std::vector<repo::RepoSpec> specs;
   for (const auto& r : plan.build_repositories) {
@@ -124,6 +135,11 @@ base::Result<Plan> make_plan(const std::filesystem::path& config_path, const Bui
   TRY_ASSIGN(std::vector<solver::Solution> sols, solver::solve_multi(us, world));
   for (size_t i = 0; i < plan.archs.size(); ++i) plan.archs[i].packages = std::move(sols[i].packages);
   return plan;
+}
+
+base::Result<Plan> make_plan(const std::filesystem::path& config_path, const BuildOptions& opts) {
+  TRY_ASSIGN(config::ImageConfig config, load_config(config_path, opts));
+  return make_plan(std::move(config), opts, ConfigSource{config_path.string(), ""});
 }
 
 }  // namespace apko

@@ -45,10 +45,21 @@ struct Plan {
   std::vector<ArchPlan> archs;                    // sorted by OCI name
 };
 
-// Loads the config and merges the flags; no repository is read yet.
+// Names an in-memory config in errors: `name` starts each message ("image.yaml", "hello
+// build environment"); `key_prefix` goes before config keys in hints ("environment." when the
+// config is a melange `environment:` block).
+struct ConfigSource {
+  std::string name;
+  std::string key_prefix;
+};
+
+// Merges the flags into a loaded config; no repository is read yet.
+base::Result<Plan> prepare_plan(config::ImageConfig config, const BuildOptions& opts, const ConfigSource& source);
+// Loads the config file, then prepare_plan() above with the file as the source.
 base::Result<Plan> prepare_plan(const std::filesystem::path& config_path, const BuildOptions& opts);
 // prepare_plan(), then opens the repositories of every arch and resolves the packages
 // (solve, or the lock file when opts.lockfile is set).
+base::Result<Plan> make_plan(config::ImageConfig config, const BuildOptions& opts, const ConfigSource& source);
 base::Result<Plan> make_plan(const std::filesystem::path& config_path, const BuildOptions& opts);
 
 // The architectures a run builds: --arch, else the config's archs, else apko's "all".
