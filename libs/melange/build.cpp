@@ -17,23 +17,15 @@
 #include "melange/build_package.hpp"
 #include "melange/build_workspace.hpp"
 #include "melange/compile.hpp"
-#include "melange/environment.hpp"
+#include "melange/guest.hpp"
 #include "melange/test_run.hpp"
 #include "melange/vars.hpp"
-#include "sandbox/runner.hpp"
 
 namespace melange {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct StopGuard {
-  sandbox::Runner* r = nullptr;
-  ~StopGuard() {
-    if (r) (void)r->stop();
-  }
-};
 
 fs::path absolute_or_empty(const fs::path& p) { return p.empty() ? p : fs::absolute(p).lexically_normal(); }
 
@@ -67,93 +59,54 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   CompiledBuild& b = res.build;
   const std::string what = b.name + " (" + arch.apk + ")";
 
-  TRY_ASSIGN(auto runner, sandbox::make_runner(o.runner));
-  TRY(runner->check_available());
+  GuestSpec gs = guest_spec(o, what, what + " build environment");
+  gs.temp_parent = s.temp_parent;
+  TRY_ASSIGN(Guest guest, Guest::create(b.environment, arch, gs));
 
-  EnvironmentOptions eo;
-  eo.repository_append = o.repository_append;
-  eo.keyring_append = o.keyring_append;
-  eo.mirrors = o.mirrors;
-  eo.apk_cache_dir = o.apk_cache_dir;
-  eo.ignore_signatures = o.ignore_signatures;
-  eo.what = what + " build environment";
-  base::progress(what + ": assembling the build environment");
-  TRY_ASSIGN(Environment env, assemble_environment(b.environment, arch, eo));
-  base::progress_done();
-  TRY_ASSIGN(base::TempDir guest, materialize_environment(env, s.temp_parent));
-  const fs::path guest_dir = guest.path();
-
-  std::optional<base::TempDir> ws_tmp;
   fs::path ws = absolute_or_empty(o.workspace_dir);
   if (ws.empty()) {
-    TRY_ASSIGN(base::TempDir t, base::TempDir::create("melange-workspace-", s.temp_parent));
-    ws = t.path();
-    ws_tmp.emplace(std::move(t));
+    TRY_ASSIGN(ws, guest.temp_workspace("melange-workspace-"));
   } else if (fs::exists(ws / "melange-out")) {
     return base::fail(base::ErrorCode::kInvalidInput, ws.string() + ": workspace already holds melange-out",
                       "remove it or choose another --workspace-dir");
   }
-  if (!o.remove) {  // kept whatever happens, for debugging
-    spdlog::info("{}: keeping guest {} and workspace {} (--rm=false)", what, guest_dir.string(), ws.string());
-    guest.release();
-    if (ws_tmp) ws_tmp->release();
-  }
+  if (!o.remove) guest.keep(ws);  // kept whatever happens, for debugging
   WorkspaceSpec wspec;
   wspec.dir = ws;
   wspec.source_dir = o.source_dir.empty() ? fs::absolute(o.config_file).parent_path() : fs::absolute(o.source_dir);
   wspec.source = o.empty_workspace ? WorkspaceSource::kEmpty : WorkspaceSource::kCopy;
-  wspec.exclude = {absolute_or_empty(o.out_dir), absolute_or_empty(o.cache_dir), s.staging, guest_dir};
-  std::error_code ec;
+  wspec.exclude = {absolute_or_empty(o.out_dir), absolute_or_empty(o.cache_dir), s.staging, guest.root()};
   wspec.packages.push_back(b.main.name);
   for (const auto& sp : b.subpackages) wspec.packages.push_back(sp.name);
   TRY(prepare_workspace(wspec));
-  if (env.run_uid != 0) {  // the build user must be able to write its workspace
-    for (const auto& e : fs::recursive_directory_iterator(ws, ec))
-      (void)::lchown(e.path().c_str(), env.run_uid, env.run_gid);
-    (void)::lchown(ws.c_str(), env.run_uid, env.run_gid);
-  }
 
-  sandbox::RunnerConfig rc;
-  rc.rootfs = guest_dir;
-  rc.mounts.push_back({ws, "/home/build", false});
-  if (!o.cache_dir.empty() && fs::is_directory(o.cache_dir, ec))
-    rc.mounts.push_back({fs::absolute(o.cache_dir), "/var/cache/melange", false});
-  if (o.network && fs::exists("/etc/resolv.conf", ec)) rc.mounts.push_back({"/etc/resolv.conf", "/etc/resolv.conf", true});
-  rc.env = env_map(b.environment.environment);
-  rc.uid = env.run_uid;
-  rc.gid = env.run_gid;
-  rc.cap_add = b.capabilities_add;
-  rc.cap_drop = b.capabilities_drop;
-  rc.network = o.network;
-  rc.timeout = o.timeout;
-  if (rc.timeout.count() == 0 && s.cfg.package.timeout)
-    rc.timeout = std::chrono::duration_cast<std::chrono::seconds>(*s.cfg.package.timeout);
+  StartSpec ss = start_spec(o, ws, b.environment.environment, b);
+  if (ss.timeout.count() == 0 && s.cfg.package.timeout)
+    ss.timeout = std::chrono::duration_cast<std::chrono::seconds>(*s.cfg.package.timeout);
 
-  spdlog::info("{}: building in {} with the {} runner", what, ws.string(), runner->name());
-  TRY(with_context(runner->start(rc), what));
-  StopGuard guard{runner.get()};
+  spdlog::info("{}: building in {} with the {} runner", what, ws.string(), guest.runner().name());
+  TRY(guest.start(ss));
   PipelineRun run;
   run.base_env = b.environment.environment;
   run.interactive = o.interactive;
   run.package = b.main.name;
-  TRY(run_pipeline(*runner, b.main.steps, run));
+  TRY(run_pipeline(guest.runner(), b.main.steps, run));
   for (const auto& sp : b.subpackages) {
     run.package = sp.name;
-    TRY(run_pipeline(*runner, sp.steps, run));
+    TRY(run_pipeline(guest.runner(), sp.steps, run));
   }
-  TRY(runner->retrieve("/home/build/melange-out", ws / "melange-out"));
-  guard.r = nullptr;
-  TRY(runner->stop());
+  TRY(guest.runner().retrieve("/home/build/melange-out", ws / "melange-out"));
+  TRY(guest.stop());
 
   PackagingInput pin;
   pin.build = &b;
   pin.workspace = ws;
   pin.staging = s.staging;
   pin.key = s.key;
-  pin.config_yaml = embedded_config_yaml(s.cfg, b, env.installed);
+  pin.config_yaml = embedded_config_yaml(s.cfg, b, guest.environment().installed);
   pin.config_path = o.config_file.filename().string();
-  pin.user_names = env.user_names;
-  pin.group_names = env.group_names;
+  pin.user_names = guest.environment().user_names;
+  pin.group_names = guest.environment().group_names;
   pin.host_uid = ::getuid();  // files the build writes are the invoking user's on disk
   pin.host_gid = ::getgid();
   TRY_ASSIGN(res.staged, package_all(pin));

@@ -11,7 +11,6 @@
 #include "melange/build.hpp"
 #include "melange/build_package.hpp"
 #include "melange/build_workspace.hpp"
-#include "melange/environment.hpp"
 #include "melange/runner_glue.hpp"
 
 namespace fs = std::filesystem;
@@ -85,39 +84,6 @@ TEST(Workspace, CopiesFilesWithModesSkipsSymlinksIgnoredAndExcluded) {
   auto r = prepare_workspace(missing);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("nope"), std::string::npos);
-}
-
-TEST(Environment, AccountsRunAsAndNames) {
-  rootfs::Tree tree;
-  ASSERT_TRUE(tree.mkdir("etc", {0755, 0, 0, 0, {}}));
-  ASSERT_TRUE(tree.write_file("etc/passwd", rootfs::Content::own("root:x:0:0:root:/root:/bin/sh\nbuild:x:5:5::/x:/bin/sh\n"),
-                              {0644, 0, 0, 0, {}}));
-  config::Accounts acc;
-  acc.users.push_back(config::User{"build", 1000, 1000, "", "/home/build", 0});
-  acc.users.push_back(config::User{"svc", 200, std::nullopt, "/bin/false", "", 0});
-  acc.groups.push_back(config::Group{"build", 1000, {"build"}, 0});
-  ASSERT_TRUE(add_accounts(tree, acc));
-  EXPECT_EQ(*tree.read_file("etc/passwd"),
-            "root:x:0:0:root:/root:/bin/sh\n"
-            "build:x:1000:1000:Account created by melange:/home/build:/bin/sh\n"
-            "svc:x:200:200:Account created by melange:/home/svc:/bin/false\n");
-  EXPECT_EQ(*tree.read_file("etc/group"), "build:x:1000:build\n");
-  auto home = tree.lookup("home/svc");
-  ASSERT_TRUE(home);
-  EXPECT_EQ((*home)->meta.uid, 200u);
-
-  EXPECT_EQ(*resolve_run_as(tree, ""), (std::pair<uint32_t, uint32_t>{0, 0}));
-  EXPECT_EQ(*resolve_run_as(tree, "build"), (std::pair<uint32_t, uint32_t>{1000, 1000}));
-  EXPECT_EQ(*resolve_run_as(tree, "svc:build"), (std::pair<uint32_t, uint32_t>{200, 1000}));
-  EXPECT_EQ(*resolve_run_as(tree, "65532"), (std::pair<uint32_t, uint32_t>{65532, 65532}));
-  auto bad = resolve_run_as(tree, "nobody-here");
-  ASSERT_FALSE(bad);
-  EXPECT_NE(bad.error().message.find("nobody-here"), std::string::npos);
-
-  auto names = parse_id_names(*tree.read_file("etc/passwd"));
-  EXPECT_EQ(names[0], "root");
-  EXPECT_EQ(names[1000], "build");
-  EXPECT_EQ(names.count(5), 0u);
 }
 
 TEST(RunnerGlue, StepFailureIsOneLine) {

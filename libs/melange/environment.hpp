@@ -1,17 +1,17 @@
-// The root a melange build (or test) runs in, assembled from `environment:` like apko does:
+// The root a melange build (or test) runs in: an apko-assembled root (apko/plan.hpp,
+// apko/build.hpp assemble_rootfs) from `environment:`, plus what melange needs on top.
 //
-//   repositories = environment.contents.repositories + build_repositories + -r (in that order;
-//                  earlier wins between identical name-versions), mirrors applied
-//                  ($APK_MIRRORS, then --mirror FROM=TO), relative paths relative to the
-//                  working directory (as apko);
-//   keyring      = environment.contents.keyring + -k;
-//   packages     = environment.contents.packages (already holding every step's `needs`)
-//                  + EnvironmentOptions::package_append;
-//   -> solver -> rootfs::Installer into a rootfs::Tree on top of apko's base skeleton ->
-//   apk database files -> `accounts:` users and groups added to etc/passwd / etc/group
-//   (melange's build user 1000 comes from compile()) -> the directories the runners mount
-//   onto (home/build, var/cache/melange, tmp, dev, proc) -> materialize() into a fresh
-//   directory on disk.
+// apko's part: repositories = environment.contents.repositories + build_repositories + -r
+// (in that order; earlier wins between identical name-versions; all of them end up, sorted,
+// in etc/apk/repositories), mirrors ($APK_MIRRORS, then --mirror FROM=TO), keyring =
+// environment.contents.keyring + -k, packages = environment.contents.packages (already
+// holding every step's `needs`) + EnvironmentOptions::package_append -> solver -> installer
+// on apko's base skeleton -> apk database -> apko's post-install steps (`accounts:` users
+// and groups, melange's build user 1000 coming from compile(); busybox applet links).
+//
+// melange's part: a /bin/sh check, the directories the runners mount onto (home/build 0755,
+// var/cache/melange, tmp, dev, proc, sys) and etc/resolv.conf, the uid:gid steps run as,
+// the uid/gid names for packaging, and materialize() into a fresh directory on disk.
 //
 // Steps run as `accounts.run-as` when set (a user name from etc/passwd or a number), else
 // as root (uid 0 inside the sandbox; under bubblewrap that is the invoking host user).
@@ -41,6 +41,7 @@ struct EnvironmentOptions {
   bool ignore_signatures = false;
   unsigned threads = 0;  // download threads; 0 = all cores
   std::string what = "build environment";  // names the root in errors
+  std::string config_key = "environment.";  // where the config sits in the YAML, for hints
 };
 
 struct Environment {
@@ -56,10 +57,6 @@ base::Result<Environment> assemble_environment(const config::ImageConfig& env, c
 // Writes the tree into a new directory "<prefix>XXXXXX" under `parent` ($TMPDIR when empty).
 base::Result<base::TempDir> materialize_environment(const Environment& env, const std::filesystem::path& parent,
                                                     std::string_view prefix = "melange-guest-");
-
-// Adds users and groups to the tree's etc/passwd and etc/group (lines of the same name are
-// replaced; others kept), creating missing home directories owned by the user.
-base::Status add_accounts(rootfs::Tree& tree, const config::Accounts& accounts);
 
 // uid:gid from a name (looked up in etc/passwd) or "uid[:gid]"; "" = 0:0.
 base::Result<std::pair<uint32_t, uint32_t>> resolve_run_as(const rootfs::Tree& tree, const std::string& run_as);

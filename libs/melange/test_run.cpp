@@ -2,25 +2,14 @@
 
 #include <spdlog/spdlog.h>
 
-#include <sys/stat.h>
-
-#include "base/fs.hpp"
 #include "melange/build_workspace.hpp"
-#include "melange/environment.hpp"
-#include "sandbox/runner.hpp"
+#include "melange/guest.hpp"
 
 namespace melange {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-struct StopGuard {
-  sandbox::Runner* r = nullptr;
-  ~StopGuard() {
-    if (r) (void)r->stop();
-  }
-};
 
 base::Status run_one(const CompiledBuild& build, const CompiledPackage& pkg, const TestOptions& o) {
   const CompiledTest& t = *pkg.test;
@@ -40,56 +29,29 @@ base::Status run_one(const CompiledBuild& build, const CompiledPackage& pkg, con
   }
   c.packages.push_back(o.pin_versions ? pkg.name + "=" + build.full_version : pkg.name);
 
-  EnvironmentOptions eo;
-  eo.repository_append = o.repository_append;
-  eo.keyring_append = o.keyring_append;
-  eo.package_append = o.package_append;
-  eo.mirrors = o.mirrors;
-  eo.apk_cache_dir = o.apk_cache_dir;
-  eo.ignore_signatures = o.ignore_signatures;
-  eo.what = what + " environment";
-  TRY_ASSIGN(Environment guest_env, assemble_environment(env, build.arch, eo));
-  TRY_ASSIGN(base::TempDir guest, materialize_environment(guest_env, o.temp_parent, "melange-test-guest-"));
-  TRY_ASSIGN(base::TempDir ws, base::TempDir::create("melange-test-ws-", o.temp_parent));
-  const fs::path guest_dir = guest.path(), ws_dir = ws.path();
-  if (!o.remove) {  // kept whatever happens, for debugging
-    spdlog::info("{}: keeping guest {} and workspace {} (--rm=false)", what, guest_dir.string(), ws_dir.string());
-    guest.release();
-    ws.release();
-  }
+  GuestSpec gs = guest_spec(o, what, what + " environment");
+  gs.env.package_append = o.package_append;
+  gs.env.config_key = "test.environment.";
+  gs.temp_parent = o.temp_parent;
+  gs.prefix = "melange-test-guest-";
+  TRY_ASSIGN(Guest guest, Guest::create(env, build.arch, gs));
+  TRY_ASSIGN(fs::path ws, guest.temp_workspace("melange-test-ws-"));
+  if (!o.remove) guest.keep(ws);  // kept whatever happens, for debugging
   WorkspaceSpec wspec;
-  wspec.dir = ws_dir;
+  wspec.dir = ws;
   wspec.source_dir = o.source_dir;
   wspec.source = o.source_dir.empty() ? WorkspaceSource::kEmpty : WorkspaceSource::kCopy;
   TRY(prepare_workspace(wspec));
-  if (guest_env.run_uid != 0) ::chown(ws_dir.c_str(), guest_env.run_uid, guest_env.run_gid);
 
-  TRY_ASSIGN(auto runner, sandbox::make_runner(o.runner));
-  TRY(runner->check_available());
-  sandbox::RunnerConfig rc;
-  rc.rootfs = guest_dir;
-  rc.mounts.push_back({ws_dir, "/home/build", false});
-  std::error_code ec;
-  if (!o.cache_dir.empty() && fs::is_directory(o.cache_dir, ec))
-    rc.mounts.push_back({fs::absolute(o.cache_dir), "/var/cache/melange", false});
-  if (o.network && fs::exists("/etc/resolv.conf", ec)) rc.mounts.push_back({"/etc/resolv.conf", "/etc/resolv.conf", true});
-  rc.env = env_map(env.environment);
-  rc.uid = guest_env.run_uid;
-  rc.gid = guest_env.run_gid;
-  rc.cap_add = build.capabilities_add;
-  rc.cap_drop = build.capabilities_drop;
-  rc.network = o.network;
-  rc.timeout = o.timeout;
+  StartSpec ss = start_spec(o, ws, env.environment, build);
   spdlog::info("{}: running {} step(s) in a fresh {} guest", what, t.steps.size(), o.runner);
-  TRY(with_context(runner->start(rc), what));
-  StopGuard guard{runner.get()};
+  TRY(guest.start(ss));
   PipelineRun run;
   run.package = what;
   run.base_env = env.environment;
   run.interactive = o.interactive;
-  TRY(run_pipeline(*runner, t.steps, run));
-  guard.r = nullptr;
-  TRY(runner->stop());
+  TRY(run_pipeline(guest.runner(), t.steps, run));
+  TRY(guest.stop());
   spdlog::info("{}: passed", what);
   return base::ok();
 }

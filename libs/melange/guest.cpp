@@ -1,0 +1,90 @@
+#include "melange/guest.hpp"
+
+#include <spdlog/spdlog.h>
+
+#include <unistd.h>
+
+#include <system_error>
+
+#include "base/log.hpp"
+#include "melange/runner_glue.hpp"
+
+namespace melange {
+
+namespace fs = std::filesystem;
+
+void give_to_user(const fs::path& dir, uint32_t uid, uint32_t gid) {
+  if (uid == 0) return;
+  std::error_code ec;
+  for (const auto& e : fs::recursive_directory_iterator(dir, ec)) (void)::lchown(e.path().c_str(), uid, gid);
+  (void)::lchown(dir.c_str(), uid, gid);
+}
+
+sandbox::RunnerConfig runner_config(const fs::path& root, const Environment& env, const StartSpec& spec) {
+  sandbox::RunnerConfig rc;
+  rc.rootfs = root;
+  rc.mounts.push_back({spec.workspace, "/home/build", false});
+  std::error_code ec;
+  if (!spec.cache_dir.empty() && fs::is_directory(spec.cache_dir, ec))
+    rc.mounts.push_back({fs::absolute(spec.cache_dir), "/var/cache/melange", false});
+  if (spec.network && fs::exists("/etc/resolv.conf", ec))
+    rc.mounts.push_back({"/etc/resolv.conf", "/etc/resolv.conf", true});
+  rc.env = env_map(spec.environment);
+  rc.uid = env.run_uid;
+  rc.gid = env.run_gid;
+  rc.cap_add = spec.cap_add;
+  rc.cap_drop = spec.cap_drop;
+  rc.network = spec.network;
+  rc.timeout = spec.timeout;
+  return rc;
+}
+
+Guest::Guest(const GuestSpec& spec, std::unique_ptr<sandbox::Runner> runner, Environment env, base::TempDir root)
+    : what_(spec.what),
+      temp_parent_(spec.temp_parent),
+      runner_(std::move(runner)),
+      env_(std::move(env)),
+      root_(std::move(root)) {
+  root_path_ = root_.path();
+}
+
+Guest::~Guest() {
+  if (started_ && runner_) (void)runner_->stop();
+}
+
+base::Result<Guest> Guest::create(const config::ImageConfig& cfg, const apk::Arch& arch, const GuestSpec& spec) {
+  TRY_ASSIGN(auto runner, sandbox::make_runner(spec.runner));
+  TRY(runner->check_available());
+  base::progress("assembling the " + spec.env.what);
+  auto env = assemble_environment(cfg, arch, spec.env);
+  base::progress_done();
+  if (!env) return tl::unexpected(env.error());
+  TRY_ASSIGN(base::TempDir root, materialize_environment(*env, spec.temp_parent, spec.prefix));
+  return Guest(spec, std::move(runner), std::move(*env), std::move(root));
+}
+
+base::Result<fs::path> Guest::temp_workspace(std::string_view prefix) {
+  TRY_ASSIGN(base::TempDir dir, base::TempDir::create(prefix, temp_parent_));
+  workspace_.emplace(std::move(dir));
+  return workspace_->path();
+}
+
+void Guest::keep(const fs::path& workspace) {
+  spdlog::info("{}: keeping guest {} and workspace {} (--rm=false)", what_, root_path_.string(), workspace.string());
+  root_.release();
+  if (workspace_) workspace_->release();
+}
+
+base::Status Guest::start(const StartSpec& spec) {
+  give_to_user(spec.workspace, env_.run_uid, env_.run_gid);  // the run-as user must be able to write it
+  TRY(with_context(runner_->start(runner_config(root_path_, env_, spec)), what_));
+  started_ = true;
+  return base::ok();
+}
+
+base::Status Guest::stop() {
+  started_ = false;
+  return runner_->stop();
+}
+
+}  // namespace melange
