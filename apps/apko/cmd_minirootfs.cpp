@@ -38,7 +38,7 @@ cli::Command build_minirootfs_command() {
               archive::FdSink fs(file.fd(), archive::FdOwnership::kBorrow, a->out);
               bool gz = a->out.size() > 3 && a->out.compare(a->out.size() - 3, 3, ".gz") == 0;
               if (gz) {
-                archive::GzipSink z(fs);
+                archive::GzipSink z(fs, 6, 1 << 20, 0, archive::GzipMembers::kPerBlock);
                 TRY(rootfs::write_layer(root.tree, z));
                 TRY(z.finish());
               } else {

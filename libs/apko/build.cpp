@@ -70,7 +70,8 @@ base::Result<oci::Layer> write_layer_file(const rootfs::Tree& tree, const std::f
   if (fd < 0) return tl::unexpected(base::io_error(file, "cannot create", errno));
   archive::FdSink fsink(fd, archive::FdOwnership::kOwn, file.string());
   archive::HashSink compressed(base::HashAlgo::kSha256, &fsink);
-  archive::GzipSink gz(compressed, 6, 1 << 20, threads);
+  // One libdeflate member per 1 MiB block: ~2.7x faster than one zlib member (bench/gzip_bench.cpp).
+  archive::GzipSink gz(compressed, 6, 1 << 20, threads, archive::GzipMembers::kPerBlock);
   archive::HashSink uncompressed(base::HashAlgo::kSha256, &gz);
   TRY_ASSIGN(rootfs::LayerStats st, rootfs::write_layer(tree, uncompressed, filter, parent_mtime));
   TRY(gz.finish());
