@@ -4,7 +4,7 @@
 
 #include "apko/accounts.hpp"
 #include "apko/build_date.hpp"
-#include "apko/shlex.hpp"
+#include "base/shlex.hpp"
 
 namespace apko {
 
@@ -37,10 +37,10 @@ base::Result<oci::ImageConfigSpec> image_config_spec(const config::ImageConfig& 
   } else if (ep.type == "service-bundle") {
     s.entrypoint = {"/bin/s6-svscan", "/sv"};
   } else if (!ep.command.empty()) {
-    TRY_ASSIGN(s.entrypoint, shlex_split(ep.command, "entrypoint.command"));
+    TRY_ASSIGN(s.entrypoint, base::shlex_split(ep.command, "entrypoint.command"));
   }
   if (!cfg.cmd.empty()) {
-    TRY_ASSIGN(s.cmd, shlex_split(cfg.cmd, "cmd"));
+    TRY_ASSIGN(s.cmd, base::shlex_split(cfg.cmd, "cmd"));
   }
   s.working_dir = cfg.work_dir;
   s.stop_signal = cfg.stop_signal;
