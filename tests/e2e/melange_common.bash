@@ -8,8 +8,10 @@
 #   hello_tarball        GNU hello 2.10's tarball (scripts/hello-source.sh, cached)
 #   free_port            an unused TCP port on 127.0.0.1
 #   data_listing APK     "mode path sha1" of every data entry (python tarfile, independent)
+#   hello_yaml URI BOOT  the GNU hello melange.yaml (fetch + autoconf + strip, a test) on stdout
 MA_SRC=${MA_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 ARCH=$(uname -m)
+HELLO_SHA=31e066137a962676e89f69d1b65382de95a7ef7d914b8cb956f41ea72e0f516b  # GNU hello 2.10 (Debian orig tarball)
 
 need_bwrap() {
   command -v bwrap >/dev/null || skip "bwrap is not installed"
@@ -71,3 +73,45 @@ PY
 
 # pkginfo APK: the .PKGINFO text.
 pkginfo() { tar -xzOf "$1" .PKGINFO 2>/dev/null; }
+
+# hello_yaml URI BOOT: GNU hello 2.10 from URI (its sha256 checked) with the bootstrap tools.
+hello_yaml() {
+  cat <<EOF
+package:
+  name: hello
+  version: "2.10"
+  epoch: 0
+  description: GNU hello
+  copyright:
+    - license: GPL-3.0-or-later
+environment:
+  contents:
+    repositories:
+      - $2
+    keyring:
+      - $2/bootstrap.rsa.pub
+    packages:
+      - build-base
+      - busybox
+      - ca-certificates-bundle
+      - wolfi-baselayout
+pipeline:
+  - uses: fetch
+    with:
+      uri: $1
+      expected-sha256: $HELLO_SHA
+  - uses: autoconf/configure
+  - uses: autoconf/make
+  - uses: autoconf/make-install
+  - uses: strip
+test:
+  environment:
+    contents:
+      packages:
+        - busybox
+  pipeline:
+    - runs: |
+        hello --version
+        hello | grep -qx "Hello, world!"
+EOF
+}

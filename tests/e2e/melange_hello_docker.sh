@@ -8,7 +8,7 @@ need_bwrap
 command -v podman >/dev/null || skip "podman is not installed"
 BOOT=$(boot_repo)
 TARBALL=$(hello_tarball)
-SHA=31e066137a962676e89f69d1b65382de95a7ef7d914b8cb956f41ea72e0f516b
+SHA=$HELLO_SHA
 "$MELANGE" --log-level warn keygen --key-size 2048 test.rsa
 make_stubs stubs test.rsa "$BOOT"
 mkdir cache && cp "$TARBALL" "cache/sha256:$SHA"
@@ -32,38 +32,7 @@ curl -fsS --unix-socket "$P/api.sock" http://d/_ping >/dev/null 2>&1 || skip "po
 export DOCKER_HOST=unix://$P/api.sock
 
 mkdir src
-cat > src/hello.yaml <<EOF
-package:
-  name: hello
-  version: "2.10"
-  epoch: 0
-  description: GNU hello
-  copyright:
-    - license: GPL-3.0-or-later
-environment:
-  contents:
-    repositories:
-      - $BOOT
-    keyring:
-      - $BOOT/bootstrap.rsa.pub
-    packages:
-      - build-base
-      - busybox
-      - ca-certificates-bundle
-      - wolfi-baselayout
-pipeline:
-  - uses: fetch
-    with:
-      uri: http://127.0.0.1:9/hello-\${{package.version}}.tar.gz
-      expected-sha256: $SHA
-  - uses: autoconf/configure
-  - uses: autoconf/make
-  - uses: autoconf/make-install
-  - uses: strip
-test:
-  pipeline:
-    - runs: hello | grep -qx "Hello, world!"
-EOF
+hello_yaml "http://127.0.0.1:9/hello-\${{package.version}}.tar.gz" "$BOOT" > src/hello.yaml
 start=$(date +%s)
 "$MELANGE" build src/hello.yaml --runner docker --signing-key test.rsa "${STUB_ARGS[@]}" --cache-dir cache \
   --out-dir out-docker >docker.log 2>&1 || fail "docker-runner build failed: $(tail -5 docker.log)"
