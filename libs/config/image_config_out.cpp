@@ -1,8 +1,6 @@
 // Serialisation of ImageConfig: JSON with apko's field names, and YAML for show-config.
 #include "config/image_config.hpp"
 
-#include <cstdlib>
-
 namespace config {
 
 using ojson = nlohmann::ordered_json;
@@ -135,64 +133,12 @@ nlohmann::ordered_json to_json(const ImageConfig& c) {
   return j;
 }
 
-// Strings a YAML reader would take for a number, boolean or null must be quoted.
-static bool looks_typed(const std::string& s) {
-  long long i = 0;
-  if (s.empty() || parse_yaml_int(s, &i)) return true;
-  static const char* kWords[] = {"true", "True", "TRUE", "false", "False", "FALSE", "yes", "Yes", "YES", "no",
-                                 "No", "NO", "on", "On", "ON", "off", "Off", "OFF", "y", "Y", "n", "N",
-                                 "null", "Null", "NULL", "~", ".inf", ".Inf", "-.inf", ".nan", ".NaN"};
-  for (const char* w : kWords)
-    if (s == w) return true;
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  return end && *end == '\0' && s.find_first_not_of("0123456789.eE+-_") == std::string::npos;
-}
-
-static void emit(YAML::Emitter& out, const ojson& j) {
-  if (j.is_object()) {
-    out << YAML::BeginMap;
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      out << YAML::Key << it.key() << YAML::Value;
-      emit(out, it.value());
-    }
-    out << YAML::EndMap;
-  } else if (j.is_array()) {
-    out << YAML::BeginSeq;
-    for (const auto& item : j) emit(out, item);
-    out << YAML::EndSeq;
-  } else if (j.is_string()) {
-    const std::string& s = j.get_ref<const std::string&>();
-    if (s.find('\n') != std::string::npos)
-      out << YAML::Literal << s;
-    else if (looks_typed(s))
-      out << YAML::DoubleQuoted << s;
-    else
-      out << s;
-  } else if (j.is_boolean()) {
-    out << j.get<bool>();
-  } else if (j.is_number_unsigned()) {
-    out << j.get<unsigned long long>();
-  } else if (j.is_number_integer()) {
-    out << j.get<long long>();
-  } else if (j.is_null()) {
-    out << YAML::Null;
-  } else {
-    out << j.dump();
-  }
-}
-
 std::string to_yaml(const ImageConfig& config) {
   ImageConfig c = config;
   for (auto* list : {&c.contents.repositories, &c.contents.build_repositories, &c.contents.runtime_repositories,
                      &c.contents.keyring})
     for (auto& s : *list) s = redact_url(s);
-  ojson j = to_json(c);
-  if (j.empty()) return "{}\n";
-  YAML::Emitter out;
-  out.SetIndent(2);
-  emit(out, j);
-  return std::string(out.c_str()) + "\n";
+  return json_to_yaml(to_json(c));
 }
 
 }  // namespace config

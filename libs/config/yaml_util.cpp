@@ -1,5 +1,6 @@
 #include "config/yaml_util.hpp"
 
+#include <cctype>
 #include <cerrno>
 #include <cstdlib>
 
@@ -269,6 +270,63 @@ base::Status MapReader::read_u32(std::string_view key, std::optional<uint32_t>* 
 base::Status MapReader::require(std::string_view key) const {
   if (has(key)) return base::ok();
   return tl::unexpected(yaml_error(file_, line_, "missing required key \"" + std::string(key) + "\" in " + context_));
+}
+
+namespace {
+
+bool reads_as_non_string(const std::string& s) {
+  long long i = 0;
+  if (s.empty() || parse_yaml_int(s, &i)) return true;
+  static const char* const kWords[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
+                                       ".inf", "-.inf", "+.inf", ".nan"};
+  std::string lower;
+  for (char c : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
+  for (const char* w : kWords)
+    if (lower == w) return true;
+  if (s.find_first_not_of("0123456789.eE+-_") != std::string::npos) return false;
+  char* end = nullptr;
+  std::strtod(s.c_str(), &end);
+  return end && *end == '\0';
+}
+
+void emit_yaml(YAML::Emitter& out, const nlohmann::ordered_json& j) {
+  if (j.is_object()) {
+    out << YAML::BeginMap;
+    for (auto it = j.begin(); it != j.end(); ++it) {
+      out << YAML::Key << it.key() << YAML::Value;
+      emit_yaml(out, it.value());
+    }
+    out << YAML::EndMap;
+  } else if (j.is_array()) {
+    out << YAML::BeginSeq;
+    for (const auto& item : j) emit_yaml(out, item);
+    out << YAML::EndSeq;
+  } else if (j.is_string()) {
+    const auto& text = j.get_ref<const std::string&>();
+    if (text.find('\n') != std::string::npos) out << YAML::Literal << text;
+    else if (reads_as_non_string(text)) out << YAML::DoubleQuoted << text;
+    else out << text;
+  } else if (j.is_boolean()) {
+    out << j.get<bool>();
+  } else if (j.is_number_unsigned()) {
+    out << j.get<unsigned long long>();
+  } else if (j.is_number_integer()) {
+    out << j.get<long long>();
+  } else if (j.is_null()) {
+    out << YAML::Null;
+  } else {
+    out << j.dump();
+  }
+}
+
+}  // namespace
+
+std::string json_to_yaml(const nlohmann::ordered_json& j) {
+  if (j.is_object() && j.empty()) return "{}\n";
+  YAML::Emitter out;
+  out.SetIndent(2);
+  emit_yaml(out, j);
+  return std::string(out.c_str()) + "\n";
 }
 
 }  // namespace config

@@ -56,6 +56,11 @@ base::Result<std::vector<YAML::Node>> read_list(const YAML::Node& node, std::str
 // become those types, everything else a string; mappings keep their key order.
 nlohmann::ordered_json yaml_to_json(const YAML::Node& node);
 
+// The reverse, block style with 2-space indents and a final newline: multi-line strings as
+// literal blocks, strings a YAML reader would take for a number, boolean or null ("4.11",
+// "yes", "~", "0x1f") double-quoted so they read back as strings; keys in the JSON's order.
+std::string json_to_yaml(const nlohmann::ordered_json& j);
+
 // A mapping read against a fixed key set. open() rejects non-mappings, duplicate keys and
 // keys outside `allowed` (`unknown key "<key>" in <context>`). A null node is an empty mapping.
 class MapReader {

@@ -101,5 +101,19 @@ TEST(YamlUtil, YamlToJsonTypesPlainScalarsOnly) {
   EXPECT_EQ(j.dump(), R"({"a":1,"b":"1","c":true,"d":["x",2],"e":null})");
 }
 
+TEST(JsonToYaml, TypedLookingStringsStayStrings) {
+  nlohmann::ordered_json j = {{"version", "4.11"}, {"flag", "Yes"}, {"hex", "0x1f"}, {"tilde", "~"},
+                              {"empty", ""}, {"plain", "hello world"}, {"n", 3}, {"b", true},
+                              {"text", "line 1\nline 2\n"}, {"list", {"a", "1.0"}}};
+  std::string y = json_to_yaml(j);
+  EXPECT_NE(y.find("version: \"4.11\""), std::string::npos) << y;
+  EXPECT_NE(y.find("plain: hello world"), std::string::npos) << y;
+  EXPECT_NE(y.find("text: |"), std::string::npos) << y;
+  auto back = parse_yaml(y, "t.yaml");
+  ASSERT_TRUE(back) << back.error().message;
+  EXPECT_EQ(yaml_to_json(*back), j) << y;  // every string reads back as a string
+  EXPECT_EQ(json_to_yaml(nlohmann::ordered_json::object()), "{}\n");
+}
+
 }  // namespace
 }  // namespace config

@@ -6,11 +6,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <cctype>
-#include <cstdlib>
 #include <system_error>
 
-#include <yaml-cpp/yaml.h>
 
 #include "apk/pkginfo.hpp"
 #include "base/fs.hpp"
@@ -66,59 +63,6 @@ BuildOwners build_owners(const CompiledBuild& build, uint32_t host_uid, uint32_t
   return o;
 }
 
-namespace {
-
-using ojson = nlohmann::ordered_json;
-
-// Strings a YAML reader would take for a number, boolean or null ("4.11", "yes", "~").
-bool reads_as_non_string(const std::string& s) {
-  if (s.empty()) return true;
-  static const char* const kWords[] = {"true", "false", "yes", "no", "on", "off", "y", "n", "null", "~",
-                                       ".inf", "-.inf", "+.inf", ".nan"};
-  std::string lower;
-  for (char c : s) lower.push_back(static_cast<char>(std::tolower(static_cast<unsigned char>(c))));
-  for (const char* w : kWords)
-    if (lower == w) return true;
-  if (s.find_first_not_of("0123456789.eE+-_xXoObBabcdefABCDEF") != std::string::npos) return false;
-  char* end = nullptr;
-  std::strtod(s.c_str(), &end);
-  if (end && *end == '\0') return true;
-  long long v = 0;
-  return config::parse_yaml_int(s, &v);
-}
-
-void emit_yaml(YAML::Emitter& out, const ojson& j) {
-  if (j.is_object()) {
-    out << YAML::BeginMap;
-    for (auto it = j.begin(); it != j.end(); ++it) {
-      out << YAML::Key << it.key() << YAML::Value;
-      emit_yaml(out, it.value());
-    }
-    out << YAML::EndMap;
-  } else if (j.is_array()) {
-    out << YAML::BeginSeq;
-    for (const auto& item : j) emit_yaml(out, item);
-    out << YAML::EndSeq;
-  } else if (j.is_string()) {
-    const auto& text = j.get_ref<const std::string&>();
-    if (text.find('\n') != std::string::npos) out << YAML::Literal << text;
-    else if (reads_as_non_string(text)) out << YAML::DoubleQuoted << text;
-    else out << text;
-  } else if (j.is_boolean()) {
-    out << j.get<bool>();
-  } else if (j.is_number_unsigned()) {
-    out << j.get<unsigned long long>();
-  } else if (j.is_number_integer()) {
-    out << j.get<long long>();
-  } else if (j.is_null()) {
-    out << YAML::Null;
-  } else {
-    out << j.dump();
-  }
-}
-
-}  // namespace
-
 std::string embedded_config_yaml(const config::BuildConfig& cfg, const CompiledBuild& b,
                                  const std::vector<apk::InstalledPackage>& installed) {
   config::ImageConfig env = b.environment;
@@ -130,16 +74,13 @@ std::string embedded_config_yaml(const config::BuildConfig& cfg, const CompiledB
                      &env.contents.runtime_repositories, &env.contents.keyring})
     for (auto& u : *list) u = config::redact_url(u);
 
-  ojson parsed = config::to_json(cfg);
-  ojson j = ojson::object();
+  nlohmann::ordered_json parsed = config::to_json(cfg);
+  nlohmann::ordered_json j = nlohmann::ordered_json::object();
   j["package"] = parsed["package"];
   j["environment"] = config::to_json(env);
   for (auto it = parsed.begin(); it != parsed.end(); ++it)
     if (it.key() != "package" && it.key() != "environment") j[it.key()] = it.value();
-  YAML::Emitter out;
-  out.SetIndent(2);
-  emit_yaml(out, j);
-  return std::string(out.c_str()) + "\n";
+  return config::json_to_yaml(j);
 }
 
 base::Result<std::vector<StagedPackage>> package_all(const PackagingInput& in) {
