@@ -2,8 +2,6 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "apko/test_fixture.hpp"
@@ -16,14 +14,7 @@ extern const char kLayerCheckPy[];  // layering_test.cpp
 namespace apko {
 namespace {
 
-std::string run(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while (p && (n = std::fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
-  return out;
-}
+std::string run(const std::string& cmd) { return testutil::run_capture(cmd); }
 
 BuildResult build_fixture(const testing::RepoFixture& f, const std::filesystem::path& blobs, BuildOptions o = {}) {
   auto plan = make_plan(f.config, o);

@@ -2,23 +2,15 @@
 
 #include <gtest/gtest.h>
 
-#include <cstdio>
-#include <memory>
 #include <nlohmann/json.hpp>
 
 #include "apko/test_fixture.hpp"
+#include "testutil/testutil.hpp"
 
 namespace apko {
 namespace {
 
-std::string run(const std::string& cmd) {
-  std::unique_ptr<FILE, int (*)(FILE*)> p(popen(cmd.c_str(), "r"), pclose);
-  std::string out;
-  char buf[4096];
-  size_t n;
-  while (p && (n = std::fread(buf, 1, sizeof buf, p.get())) > 0) out.append(buf, n);
-  return out;
-}
+std::string run(const std::string& cmd) { return testutil::run_capture(cmd); }
 
 TEST(Lock, RoundTripAndRangesCheckedWithPython) {
   auto f = testing::make_repo_fixture();

@@ -107,14 +107,14 @@ TEST_F(ImageTest, JsonValidAgainstOciSchemas) {
   ASSERT_TRUE(amd && armv7);
   Index idx = make_index({*amd, *armv7}, {{"a", "b"}});
   std::string s = testing::oci_schemas();
-  auto r = testing::validate_json(s + "/config-schema.json", amd->config_json, dir(), "c.json");
+  auto r = testing::validate_json(s + "/config-schema.json", amd->config_json);
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  r = testing::validate_json(s + "/image-manifest-schema.json", amd->manifest_json, dir(), "m.json");
+  r = testing::validate_json(s + "/image-manifest-schema.json", amd->manifest_json);
   EXPECT_EQ(r.exit_code, 0) << r.output;
-  r = testing::validate_json(s + "/image-index-schema.json", idx.json, dir(), "i.json");
+  r = testing::validate_json(s + "/image-index-schema.json", idx.json);
   EXPECT_EQ(r.exit_code, 0) << r.output;
   // The validator does reject a broken manifest.
-  r = testing::validate_json(s + "/image-manifest-schema.json", R"({"schemaVersion":2,"config":{}})", dir(), "bad.json");
+  r = testing::validate_json(s + "/image-manifest-schema.json", R"({"schemaVersion":2,"config":{}})");
   EXPECT_EQ(r.exit_code, 1) << r.output;
 }
 

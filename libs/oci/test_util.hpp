@@ -1,15 +1,14 @@
 // Test helpers for the oci tests: running commands, schema validation, a tiny layer.
 #pragma once
 
-#include <cstdio>
 #include <filesystem>
 #include <string>
-#include <sys/wait.h>
 
 #include "archive/sink.hpp"
 #include "archive/tar_writer.hpp"
 #include "base/fs.hpp"
 #include "oci/image.hpp"
+#include "testutil/testutil.hpp"
 
 namespace oci::testing {
 
@@ -20,13 +19,7 @@ struct RunResult {
 
 inline RunResult run(const std::string& cmd) {
   RunResult r;
-  FILE* p = popen((cmd + " 2>&1").c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) r.output.append(buf, n);
-  int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.output = testutil::run_capture(cmd + " 2>&1", &r.exit_code);
   return r;
 }
 
@@ -43,13 +36,7 @@ inline std::string sha256sum(const std::filesystem::path& p) {
 inline std::string oci_schemas() { return MA_SHARED_DIR "/schemas/oci"; }
 inline bool have_oci_schemas() { return std::filesystem::exists(oci_schemas() + "/image-manifest-schema.json"); }
 
-// Runs tests/tools/validate_json.py SCHEMA DOC on `doc` written to `dir`/name.
-inline RunResult validate_json(const std::string& schema, const std::string& doc, const std::filesystem::path& dir,
-                               const std::string& name) {
-  auto path = dir / name;
-  if (!base::write_file_atomic(path, doc)) return {};
-  return run("python3 '" MA_SOURCE_DIR "/tests/tools/validate_json.py' '" + schema + "' " + quote(path));
-}
+using testutil::validate_json;
 
 // A layer holding one directory and one file, built with the project's tar writer.
 inline base::Result<Layer> tiny_layer(const std::filesystem::path& file, const std::string& content) {

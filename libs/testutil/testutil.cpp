@@ -1,9 +1,11 @@
 #include "testutil/testutil.hpp"
 
 #include <sys/wait.h>
+#include <unistd.h>
 
 #include <cstdio>
 #include <cstdlib>
+#include <fstream>
 
 namespace testutil {
 
@@ -47,6 +49,20 @@ std::string shell_quote(const std::string& s) {
     else out += c;
   }
   return out + "'";
+}
+
+JsonValidation validate_json(const std::filesystem::path& schema, const std::string& doc) {
+  JsonValidation v;
+  char tmpl[] = "/tmp/ma-json-XXXXXX";
+  int fd = ::mkstemp(tmpl);
+  if (fd < 0) return v;
+  ::close(fd);
+  std::ofstream(tmpl, std::ios::binary) << doc;
+  v.output = run_capture("python3 " + shell_quote(MA_SOURCE_DIR "/tests/tools/validate_json.py") + " " +
+                             shell_quote(schema.string()) + " " + shell_quote(tmpl) + " 2>&1",
+                         &v.exit_code);
+  std::filesystem::remove(tmpl);
+  return v;
 }
 
 }  // namespace testutil

@@ -19,6 +19,15 @@ int run_quiet(const std::string& cmd);
 // Single-quotes `s` for the shell.
 std::string shell_quote(const std::string& s);
 
+// Validates the JSON text `doc` against the JSON schema file `schema` with the independent
+// checker tests/tools/validate_json.py (python jsonschema). exit_code 0 = valid; output holds
+// the checker's stdout and stderr.
+struct JsonValidation {
+  int exit_code = -1;
+  std::string output;
+};
+JsonValidation validate_json(const std::filesystem::path& schema, const std::string& doc);
+
 }  // namespace testutil
 
 // Skips the current test with a clear message when the shared fixtures are absent.
