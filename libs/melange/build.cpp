@@ -138,9 +138,6 @@ base::Status build(const BuildOptions& o) {
   if (!o.env_file.empty()) {
     TRY_ASSIGN(s.copts.env_file, load_env_file(o.env_file));
   }
-  if (o.interactive == Interactive::kOn)
-    spdlog::warn("--interactive: debug shells are not supported by the {} runner; a failing step only stops the build",
-                 o.runner);
 
   // Architectures: --arch (default host), minus those the package does not target.
   std::vector<apk::Arch> archs;

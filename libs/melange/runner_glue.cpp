@@ -1,6 +1,7 @@
 #include "melange/runner_glue.hpp"
 
 #include <spdlog/spdlog.h>
+#include <unistd.h>
 
 #include "base/log.hpp"
 
@@ -26,6 +27,19 @@ base::Error step_failure(const std::string& package, const CompiledStep& step, i
   return base::Error{base::ErrorCode::kSandbox, msg, {}};
 }
 
+void debug_shell(sandbox::Runner& runner, const base::Error& failure, const std::map<std::string, std::string>& env,
+                 const std::string& work_dir) {
+  if (!::isatty(STDIN_FILENO)) {
+    spdlog::warn("--interactive: standard input is not a terminal; no debug shell opened");
+    return;
+  }
+  spdlog::error("{}", failure.message);
+  spdlog::warn("--interactive: a shell opens in the build environment at {}; leave it with 'exit' to end the build",
+               work_dir);
+  auto r = runner.exec_interactive({"/bin/sh", "-c", "cd -- \"$1\" 2>/dev/null; exec /bin/sh -i", "sh", work_dir}, env, "");
+  if (!r) spdlog::warn("--interactive: no debug shell: {}", r.error().message);
+}
+
 base::Status run_pipeline(sandbox::Runner& runner, const std::vector<CompiledStep>& steps, const PipelineRun& run) {
   const size_t n = steps.size();
   for (size_t i = 0; i < n; ++i) {
@@ -36,16 +50,18 @@ base::Status run_pipeline(sandbox::Runner& runner, const std::vector<CompiledSte
     spdlog::debug("{}: running in {}:\n{}", label, st.working_directory, st.script);
     auto env = env_map(step_environment(run.base_env, st));
     auto out = [&label](std::string_view line, bool) { spdlog::info("{}: {}", label, line); };
-    auto r = runner.exec({"/bin/sh", "-c", st.script}, env, st.working_directory, out);
+    // The script makes and enters its working directory itself; the runner starts in the
+    // workspace, so a directory the step has yet to create is no error.
+    auto r = runner.exec({"/bin/sh", "-c", st.script}, env, "", out);
     if (!r) {
       base::progress_done();
       return tl::unexpected(r.error().context(run.package + ": step \"" + st.name + "\""));
     }
     if (r->exit_code != 0) {
       base::progress_done();
-      if (run.interactive == Interactive::kOn)
-        spdlog::warn("--interactive: the {} runner cannot attach a terminal; no debug shell opened", runner.name());
-      return tl::unexpected(step_failure(run.package, st, r->exit_code));
+      base::Error failure = step_failure(run.package, st, r->exit_code);
+      if (run.interactive == Interactive::kOn) debug_shell(runner, failure, env, st.working_directory);
+      return tl::unexpected(std::move(failure));
     }
   }
   base::progress_done();

@@ -7,10 +7,12 @@
 // with ONE line naming the package, the step, where it is written (file:line) and the exit
 // code, e.g.
 //   hello: step "autoconf/make" (autoconf/make.yaml:20) failed with exit code 2
-// --interactive would open a shell in the failed guest; the runners take no stdin, so it is a
-// documented no-op that only warns.
+// With --interactive, a failing step first opens /bin/sh in the same guest, in the step's
+// working directory and environment, attached to the terminal (bubblewrap; other runners and
+// a non-terminal stdin only warn); the build fails when the shell exits.
 #pragma once
 
+#include <map>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -29,6 +31,10 @@ struct PipelineRun {
   config::OrderedMap base_env;   // environment.environment (after compile's defaults)
   Interactive interactive = Interactive::kOff;
 };
+
+// The --interactive shell after `failure` (see above).
+void debug_shell(sandbox::Runner& runner, const base::Error& failure, const std::map<std::string, std::string>& env,
+                 const std::string& work_dir);
 
 base::Status run_pipeline(sandbox::Runner& runner, const std::vector<CompiledStep>& steps, const PipelineRun& run);
 

@@ -117,6 +117,23 @@ base::Result<ExecResult> BubblewrapRunner::exec(const std::vector<std::string>& 
   return ExecResult{*code};
 }
 
+base::Result<ExecResult> BubblewrapRunner::exec_interactive(const std::vector<std::string>& argv,
+                                                            const std::map<std::string, std::string>& extra_env,
+                                                            const std::string& work_dir) {
+  if (!started_) return base::fail(base::ErrorCode::kInternal, "bubblewrap: exec before start");
+  if (argv.empty()) return base::fail(base::ErrorCode::kInternal, "bubblewrap: exec of an empty command");
+  std::vector<std::string> cmd = {bwrap_};
+  auto args = bwrap_args(cfg_, host_, argv, merged_env(cfg_, extra_env), work_dir);
+  cmd.insert(cmd.end(), args.begin(), args.end());
+  SpawnOptions so;
+  so.in = so.out = so.err = Stdio::kInherit;
+  so.own_process_group = false;  // the shell must be in the terminal's foreground group
+  TRY_ASSIGN(Child child, Child::spawn(cmd, so));
+  auto code = child.wait();
+  if (!code) return tl::unexpected(code.error().context("bubblewrap: " + argv[0]));
+  return ExecResult{*code};
+}
+
 base::Status BubblewrapRunner::retrieve(const std::string& guest_dir, const fs::path& host_dir) {
   if (!started_) return base::fail(base::ErrorCode::kInternal, "bubblewrap: retrieve before start");
   // Find where guest_dir lives on the host: the deepest mount containing it, else the rootfs.

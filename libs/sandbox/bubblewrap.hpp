@@ -29,6 +29,9 @@ class BubblewrapRunner : public Runner {
   base::Status start(const RunnerConfig& cfg) override;
   base::Result<ExecResult> exec(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
                                 const std::string& work_dir, const OutputFn& out) override;
+  base::Result<ExecResult> exec_interactive(const std::vector<std::string>& argv,
+                                            const std::map<std::string, std::string>& extra_env,
+                                            const std::string& work_dir) override;
   base::Status retrieve(const std::string& guest_dir, const std::filesystem::path& host_dir) override;
   base::Status stop() override;
 

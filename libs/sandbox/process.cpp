@@ -61,6 +61,7 @@ base::Result<Child> Child::spawn(const std::vector<std::string>& argv, const Spa
   if (argv.empty()) return base::fail(base::ErrorCode::kInternal, "spawn: empty command line");
   Child c;
   c.name_ = argv[0];
+  c.own_group_ = opts.own_process_group;
   int pipes[3][2] = {{-1, -1}, {-1, -1}, {-1, -1}};
   Stdio modes[3] = {opts.in, opts.out, opts.err};
   auto cleanup = [&] {
@@ -97,7 +98,9 @@ base::Result<Child> Child::spawn(const std::vector<std::string>& argv, const Spa
   posix_spawnattr_setsigmask(&attr, &none);
   posix_spawnattr_setsigdefault(&attr, &defaults);
   posix_spawnattr_setpgroup(&attr, 0);
-  posix_spawnattr_setflags(&attr, POSIX_SPAWN_SETPGROUP | POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF);
+  short flags = POSIX_SPAWN_SETSIGMASK | POSIX_SPAWN_SETSIGDEF;
+  if (opts.own_process_group) flags |= POSIX_SPAWN_SETPGROUP;
+  posix_spawnattr_setflags(&attr, flags);
 
   std::vector<char*> cargv;
   for (const auto& a : argv) cargv.push_back(const_cast<char*>(a.c_str()));
@@ -129,7 +132,14 @@ base::Result<Child> Child::spawn(const std::vector<std::string>& argv, const Spa
 }
 
 Child::Child(Child&& o) noexcept
-    : name_(std::move(o.name_)), pid_(o.pid_), in_(o.in_), out_(o.out_), err_(o.err_), reaped_(o.reaped_), code_(o.code_) {
+    : name_(std::move(o.name_)),
+      pid_(o.pid_),
+      in_(o.in_),
+      out_(o.out_),
+      err_(o.err_),
+      own_group_(o.own_group_),
+      reaped_(o.reaped_),
+      code_(o.code_) {
   o.pid_ = -1;
   o.in_ = o.out_ = o.err_ = -1;
 }
@@ -151,7 +161,7 @@ void Child::close_fds() {
 void Child::close_stdin() { close_fd(in_); }
 
 void Child::kill(int sig) {
-  if (pid_ > 0 && !reaped_) ::kill(-pid_, sig);
+  if (pid_ > 0 && !reaped_) ::kill(own_group_ ? -pid_ : pid_, sig);
 }
 
 bool Child::try_wait(int* code) {

@@ -47,6 +47,9 @@ struct SpawnOptions {
   Stdio in = Stdio::kNull, out = Stdio::kInherit, err = Stdio::kInherit;
   const std::map<std::string, std::string>* env = nullptr;  // complete environment; null = inherit
   std::string cwd;                                          // empty = inherit
+  // false: stay in the caller's process group, so a child reading the terminal is in the
+  // foreground (interactive shells); kill() then signals the child alone.
+  bool own_process_group = true;
 };
 
 // A spawned child in its own process group. The destructor kills (SIGKILL) and reaps a child
@@ -78,6 +81,7 @@ class Child {
   std::string name_;
   pid_t pid_ = -1;
   int in_ = -1, out_ = -1, err_ = -1;
+  bool own_group_ = true;
   bool reaped_ = false;
   int code_ = 0;
 };

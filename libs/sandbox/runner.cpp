@@ -59,6 +59,11 @@ base::Status validate_config(const RunnerConfig& cfg) {
   return base::ok();
 }
 
+base::Result<ExecResult> Runner::exec_interactive(const std::vector<std::string>&,
+                                                  const std::map<std::string, std::string>&, const std::string&) {
+  return base::fail(base::ErrorCode::kUnsupported, "the " + name() + " runner cannot attach a terminal");
+}
+
 base::Result<std::unique_ptr<Runner>> make_runner(std::string_view name) {
   if (name == "bubblewrap") return std::unique_ptr<Runner>(std::make_unique<BubblewrapRunner>());
   if (name == "docker") return std::unique_ptr<Runner>(std::make_unique<DockerRunner>());

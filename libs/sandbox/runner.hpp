@@ -72,6 +72,12 @@ class Runner {
   virtual base::Result<ExecResult> exec(const std::vector<std::string>& argv,
                                         const std::map<std::string, std::string>& extra_env,
                                         const std::string& work_dir, const OutputFn& out) = 0;
+  // Runs argv attached to this process's terminal (stdin, stdout, stderr inherited), for
+  // --interactive debug shells. Runners that cannot attach a terminal return kUnsupported
+  // (the default).
+  virtual base::Result<ExecResult> exec_interactive(const std::vector<std::string>& argv,
+                                                    const std::map<std::string, std::string>& extra_env,
+                                                    const std::string& work_dir);
   // Copies guest_dir from inside the sandbox to host_dir (created if missing); a no-op when
   // guest_dir is a bind mount of host_dir.
   virtual base::Status retrieve(const std::string& guest_dir, const std::filesystem::path& host_dir) = 0;

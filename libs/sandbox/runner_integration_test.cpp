@@ -114,6 +114,25 @@ TEST_P(RunnerTest, PropagatesExitCodeAndStderr) {
   EXPECT_TRUE(c.out.empty());
 }
 
+// The --interactive path: the command shares this process's stdio (here not a terminal, so
+// the shell reads its commands from stdin like any sh). Only bubblewrap can attach; docker says so.
+TEST_P(RunnerTest, ExecInteractiveInheritsStdio) {
+  start();
+  auto r = runner_->exec_interactive({"/bin/sh", "-c", "echo $FOO$EXTRA > /home/build/inter.txt; pwd >> /home/build/inter.txt; exit 5"},
+                                     {{"EXTRA", "+x"}}, "/tmp");
+  if (GetParam() != "bubblewrap") {
+    ASSERT_FALSE(r);
+    EXPECT_EQ(r.error().code, base::ErrorCode::kUnsupported);
+    EXPECT_NE(r.error().message.find("cannot attach a terminal"), std::string::npos) << r.error().message;
+    return;
+  }
+  ASSERT_TRUE(r) << r.error().to_string();
+  EXPECT_EQ(r->exit_code, 5);
+  auto data = base::read_file(workspace() / "inter.txt");
+  ASSERT_TRUE(data) << data.error().to_string();
+  EXPECT_EQ(*data, "bar+x\n/tmp\n");
+}
+
 TEST_P(RunnerTest, WorkspaceWritesReachTheHostAndHostIsHidden) {
   start();
   Captured c;
