@@ -3,6 +3,7 @@
 #include <vector>
 
 #include "base/strings.hpp"
+#include "rootfs/id_file.hpp"
 
 namespace apko {
 namespace {
@@ -82,13 +83,8 @@ base::Status write_accounts(rootfs::Tree& tree, const config::Accounts& accounts
 }
 
 std::optional<uint32_t> lookup_uid(const rootfs::Tree& tree, std::string_view user) {
-  for (const auto& line : read_lines(tree, "etc/passwd")) {
-    auto f = base::split(line, ':');
-    if (f.size() >= 3 && f[0] == user) {
-      long long v;
-      if (base::parse_int64(f[2], &v) && v >= 0) return static_cast<uint32_t>(v);
-    }
-  }
+  for (const auto& e : rootfs::read_id_file(tree, "etc/passwd"))
+    if (e.name == user) return e.id;
   return std::nullopt;
 }
 

@@ -7,6 +7,7 @@
 #include "apko/build.hpp"
 #include "apko/plan.hpp"
 #include "base/strings.hpp"
+#include "rootfs/id_file.hpp"
 #include "rootfs/layer.hpp"
 
 namespace melange {
@@ -26,35 +27,17 @@ base::Result<T> in_context(base::Result<T> r, const std::string& what) {
 
 }  // namespace
 
-std::map<uint32_t, std::string> parse_id_names(std::string_view text) {
-  std::map<uint32_t, std::string> out;
-  for (auto l : base::split(text, '\n')) {
-    auto f = base::split(l, ':');
-    if (f.size() < 3) continue;
-    long long id = 0;
-    if (!base::parse_int64(f[2], &id) || id < 0 || id > 0xffffffffLL) continue;
-    out.emplace(static_cast<uint32_t>(id), std::string(f[0]));
-  }
-  return out;
-}
-
 base::Result<std::pair<uint32_t, uint32_t>> resolve_run_as(const rootfs::Tree& tree, const std::string& run_as) {
   if (run_as.empty()) return std::pair<uint32_t, uint32_t>{0, 0};
   auto colon = run_as.find(':');
   std::string user = run_as.substr(0, colon);
   std::string group = colon == std::string::npos ? "" : run_as.substr(colon + 1);
+  // (id, primary gid) of a number or a name in etc/passwd / etc/group.
   auto lookup = [&](const std::string& name, const char* file) -> std::optional<std::pair<uint32_t, uint32_t>> {
     long long n = 0;
     if (base::parse_int64(name, &n) && n >= 0) return std::pair<uint32_t, uint32_t>{uint32_t(n), uint32_t(n)};
-    const std::string text = tree.read_file(file).value_or("");
-    for (auto l : base::split(text, '\n')) {
-      auto f = base::split(l, ':');
-      long long id = 0, gid = 0;
-      if (f.size() >= 3 && f[0] == name && base::parse_int64(f[2], &id)) {
-        if (f.size() >= 4 && base::parse_int64(f[3], &gid)) return std::pair<uint32_t, uint32_t>{uint32_t(id), uint32_t(gid)};
-        return std::pair<uint32_t, uint32_t>{uint32_t(id), uint32_t(id)};
-      }
-    }
+    for (const auto& e : rootfs::read_id_file(tree, file))
+      if (e.name == name) return std::pair<uint32_t, uint32_t>{e.id, e.gid.value_or(e.id)};
     return std::nullopt;
   };
   auto u = lookup(user, "etc/passwd");
@@ -110,8 +93,8 @@ base::Result<Environment> assemble_environment(const config::ImageConfig& cfg, c
   TRY_ASSIGN(auto ids, in_context(resolve_run_as(env.tree, cfg.accounts.run_as), what));
   env.run_uid = ids.first;
   env.run_gid = ids.second;
-  env.user_names = parse_id_names(env.tree.read_file("etc/passwd").value_or(""));
-  env.group_names = parse_id_names(env.tree.read_file("etc/group").value_or(""));
+  env.user_names = rootfs::id_names(env.tree, "etc/passwd");
+  env.group_names = rootfs::id_names(env.tree, "etc/group");
   spdlog::info("{}: {} packages installed for {}", what, env.installed.size(), arch.apk);
   return env;
 }

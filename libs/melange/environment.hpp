@@ -61,7 +61,4 @@ base::Result<base::TempDir> materialize_environment(const Environment& env, cons
 // uid:gid from a name (looked up in etc/passwd) or "uid[:gid]"; "" = 0:0.
 base::Result<std::pair<uint32_t, uint32_t>> resolve_run_as(const rootfs::Tree& tree, const std::string& run_as);
 
-// uid -> name of "name:x:uid:..." lines (etc/passwd or etc/group text).
-std::map<uint32_t, std::string> parse_id_names(std::string_view text);
-
 }  // namespace melange

@@ -9,6 +9,7 @@
 #include "apk/package_writer.hpp"
 #include "apko/accounts.hpp"
 #include "base/fs.hpp"
+#include "rootfs/id_file.hpp"
 
 namespace melange {
 namespace {
@@ -176,7 +177,7 @@ TEST(Environment, RunAsAndNames) {
   ASSERT_FALSE(bad);
   EXPECT_NE(bad.error().message.find("nobody-here"), std::string::npos);
 
-  auto names = parse_id_names(*tree.read_file("etc/passwd"));
+  auto names = rootfs::id_names(tree, "etc/passwd");
   EXPECT_EQ(names[0], "root");
   EXPECT_EQ(names[1000], "build");
   EXPECT_EQ(names[200], "svc");

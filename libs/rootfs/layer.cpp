@@ -4,24 +4,11 @@
 
 #include "archive/tar_writer.hpp"
 #include "base/strings.hpp"
+#include "rootfs/id_file.hpp"
 
 namespace rootfs {
 
 namespace {
-
-// id -> name from a passwd or group file in the tree (first entry wins, as getpwuid).
-std::map<uint32_t, std::string> read_ids(const Tree& tree, std::string_view path) {
-  std::map<uint32_t, std::string> out;
-  auto text = tree.read_file(path);
-  if (!text) return out;
-  for (auto line : base::split(*text, '\n')) {
-    auto fields = base::split(line, ':');
-    long long id = 0;
-    if (fields.size() < 3 || fields[0].empty() || !base::parse_int64(fields[2], &id) || id < 0 || id > UINT32_MAX) continue;
-    out.emplace(uint32_t(id), std::string(fields[0]));
-  }
-  return out;
-}
 
 archive::EntryType entry_type(NodeType t) {
   switch (t) {
@@ -48,8 +35,8 @@ base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out) {
 
 base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out, const LayerFilter& filter,
                                      ParentMtime parent_mtime) {
-  const auto users = read_ids(tree, "etc/passwd");
-  const auto groups = read_ids(tree, "etc/group");
+  const auto users = id_names(tree, "etc/passwd");
+  const auto groups = id_names(tree, "etc/group");
   archive::TarWriter tw(out, {.dir_trailing_slash = false});
   LayerStats stats;
   std::map<std::string, std::string_view, std::less<>> written;  // regular files so far
