@@ -7,10 +7,6 @@
 #include "apko/test_fixture.hpp"
 #include "testutil/testutil.hpp"
 
-namespace apko::testing {
-extern const char kLayerCheckPy[];  // layering_test.cpp
-}
-
 namespace apko {
 namespace {
 
@@ -120,7 +116,7 @@ TEST(Build, OriginLayeringSplitsByPackageAndUnpacksToTheSameTree) {
     ASSERT_EQ(cfg["rootfs"]["diff_ids"].size(), 3u);
     ASSERT_EQ(cfg["history"].size(), 3u);
     ASSERT_EQ(man["layers"].size(), 3u);
-    std::string cmd = "python3 -c " + testutil::shell_quote(testing::kLayerCheckPy) + " " +
+    std::string cmd = "python3 " + testutil::shell_quote(MA_SOURCE_DIR "/tests/tools/layer_check.py") + " " +
                       single.images[i].image.layers[0].file.string();
     for (size_t k = 0; k < 3; ++k) {
       const auto& l = img.layers[k];

@@ -7,60 +7,11 @@
 #include "base/fs.hpp"
 #include "testutil/testutil.hpp"
 
-namespace apko::testing {
-
-// python3 -c <this> SINGLE.tar LAYER0.tar LAYER1.tar ...: every layer holds the parents of its
-// entries before them; no non-directory is in two layers (but the installed db); the layers
-// applied in order (later entries win, as unpacking does) give the single layer's entries:
-// type, mode, owner ids and names, mtime, content (hard links by their target's), link
-// target, device numbers, xattrs. Prints "OK <n> layers". Also used by build_test.cpp.
-extern const char kLayerCheckPy[];
-const char kLayerCheckPy[] = R"PY(
-import sys, tarfile, hashlib, collections
-def model(paths, check):
-    state, owner = {}, collections.Counter()
-    for p in paths:
-        seen = set()
-        with tarfile.open(p) as t:
-            for m in t.getmembers():
-                name = m.name.rstrip('/')
-                parts = name.split('/')
-                for i in range(1, len(parts)):
-                    parent = '/'.join(parts[:i])
-                    assert not check or parent in seen, (p, name, 'parent missing', parent)
-                seen.add(name)
-                if m.isfile():
-                    v = ('f', hashlib.sha256(t.extractfile(m).read()).hexdigest())
-                elif m.islnk():
-                    v = state[m.linkname.rstrip('/')][0]
-                elif m.issym():
-                    v = ('l', m.linkname)
-                elif m.isdir():
-                    v = ('d',)
-                elif m.ischr() or m.isblk():
-                    v = (m.type, m.devmajor, m.devminor)
-                else:
-                    v = (m.type,)
-                if not m.isdir():
-                    owner[name] += 1
-                x = tuple(sorted((k, w) for k, w in m.pax_headers.items() if k.startswith('SCHILY.xattr.')))
-                state[name] = (v, m.mode, m.uid, m.gid, m.uname, m.gname, int(m.mtime), x)
-    return state, owner
-single, _ = model(sys.argv[1:2], False)
-layered, owner = model(sys.argv[2:], True)
-twice = [n for n, c in owner.items() if c > 1 and n != 'usr/lib/apk/db/installed']
-assert not twice, ('in several layers', twice)
-for n in sorted(set(single) | set(layered)):
-    assert single.get(n) == layered.get(n), (n, single.get(n), layered.get(n))
-print('OK %d layers' % (len(sys.argv) - 2))
-)PY";
-
-}  // namespace apko::testing
-
 namespace apko {
 namespace {
 
-using testing::kLayerCheckPy;
+// tests/tools/layer_check.py: the independent layers-vs-single-layer checker.
+const std::string kLayerCheck = MA_SOURCE_DIR "/tests/tools/layer_check.py";
 using testutil::run_capture;
 using testutil::shell_quote;
 
@@ -260,7 +211,7 @@ TEST(Layering, UnpackedInOrderTheLayersGiveTheSingleLayerTree) {
     ASSERT_TRUE(base::write_file_atomic(one, single.data));
     // Independent check 1: python's tarfile, entry metadata and content, layer by layer.
     int status = 0;
-    std::string cmd = "python3 -c " + shell_quote(kLayerCheckPy) + " " + shell_quote(one);
+    std::string cmd = "python3 " + shell_quote(kLayerCheck) + " " + shell_quote(one);
     for (const auto& f : files) cmd += " " + shell_quote(f);
     std::string out = run_capture(cmd + " 2>&1", &status);
     EXPECT_EQ(status, 0) << out;

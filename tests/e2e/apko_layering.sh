@@ -22,38 +22,6 @@ cmp a/out.tar b/out.tar || fail "layered builds in two directories differ"
 ( cd a && "$APKO" build single.yaml example.com/layered:latest single.tar 2>log ) || fail "single build: $(cat a/log)"
 
 mkdir x s && tar -xf a/out.tar -C x && tar -xf a/single.tar -C s
-# The checker: layers hold their own parent dirs, no file in two layers (but the installed db),
-# applied in order they give the single layer's entries (metadata, content, links, xattrs).
-cat > check.py <<'PY'
-import sys, tarfile, hashlib, collections
-def model(paths, check):
-    state, owner = {}, collections.Counter()
-    for p in paths:
-        seen = set()
-        with tarfile.open(p) as t:
-            for m in t.getmembers():
-                name = m.name.rstrip('/')
-                parts = name.split('/')
-                for i in range(1, len(parts)):
-                    assert not check or '/'.join(parts[:i]) in seen, (p, name, 'parent missing')
-                seen.add(name)
-                if m.isfile(): v = ('f', hashlib.sha256(t.extractfile(m).read()).hexdigest())
-                elif m.islnk(): v = state[m.linkname.rstrip('/')][0]
-                elif m.issym(): v = ('l', m.linkname)
-                elif m.isdir(): v = ('d',)
-                else: v = (m.type, m.devmajor, m.devminor)
-                if not m.isdir(): owner[name] += 1
-                x = tuple(sorted((k, w) for k, w in m.pax_headers.items() if k.startswith('SCHILY.xattr.')))
-                state[name] = (v, m.mode, m.uid, m.gid, m.uname, m.gname, int(m.mtime), x)
-    return state, owner
-single, _ = model(sys.argv[1:2], False)
-layered, owner = model(sys.argv[2:], True)
-twice = [n for n, c in owner.items() if c > 1 and n != 'usr/lib/apk/db/installed']
-assert not twice, ('in several layers', twice)
-diff = [n for n in sorted(set(single) | set(layered)) if single.get(n) != layered.get(n)]
-assert not diff, [(n, single.get(n), layered.get(n)) for n in diff[:5]]
-print('OK')
-PY
 python3 - x s <<'PY' > pairs.txt || fail "layered tarball structure"
 import json, sys, os
 x, s = sys.argv[1:]
@@ -80,7 +48,8 @@ while read -r single layers; do
     [ "sha256:$(gzip -dc < "$f" | sha256sum | cut -d' ' -f1)" = "$d" ] || fail "diff_id of $f"
     files+=("$f")
   done
-  out=$(python3 check.py "$single" "${files[@]}" 2>&1) || fail "layers vs single layer: $out"
+  # tests/tools/layer_check.py: parents in each layer, no file in two, union = the single layer.
+  out=$(python3 "$MA_SOURCE_DIR/tests/tools/layer_check.py" "$single" "${files[@]}" 2>&1) || fail "layers vs single layer: $out"
   # The package layer: both packages, its own partial db; the top layer: the apk config.
   tar -tzf "${files[0]}" | grep -x "etc/os-release" >/dev/null || fail "os-release not in the package layer"
   tar -xzOf "${files[0]}" usr/lib/apk/db/installed | grep -c '^P:' | grep -x 2 >/dev/null || fail "partial db"
@@ -117,12 +86,7 @@ fi
 # A layered runnable image with podman (x86_64 bootstrap repository).
 if ! command -v podman >/dev/null || [ "$(uname -m)" != x86_64 ]; then echo "OK (podman part skipped)"; exit 0; fi
 export CONTAINERS_CONF=${CONTAINERS_CONF:-${SHARED:+$SHARED/podman/containers.conf}}
-BOOT=$(bash "$MA_SOURCE_DIR/tests/bootstrap/make-bootstrap-repo.sh") || { echo "OK (no bootstrap repository)"; exit 0; }
-mkdir -p sub/x86_64
-for p in wolfi-baselayout glibc busybox ca-certificates-bundle libgcc; do cp "$BOOT"/x86_64/$p-*.apk sub/x86_64/; done
-"$MELANGE" --log-level error index -o sub/x86_64/APKINDEX.tar.gz --signing-key "$BOOT/bootstrap.rsa" sub/x86_64/*.apk ||
-  fail "re-index"
-cp "$BOOT/bootstrap.rsa.pub" .
+runnable_repo || { echo "OK (no bootstrap repository)"; exit 0; }
 TAG=localhost/apko-e2e-layered-$$:test
 cleanup() { podman rmi -f "$TAG" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT

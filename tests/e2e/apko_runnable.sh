@@ -6,15 +6,7 @@ source "$(dirname "$0")/lib.sh"
 command -v podman >/dev/null || skip "podman not installed"
 [ "$(uname -m)" = x86_64 ] || skip "the bootstrap repository is x86_64 only"
 export CONTAINERS_CONF=${CONTAINERS_CONF:-${SHARED:+$SHARED/podman/containers.conf}}
-BOOT=$(bash "$MA_SOURCE_DIR/tests/bootstrap/make-bootstrap-repo.sh") || skip "bootstrap repository unavailable"
-# A sub-repository of just the packages needed, re-indexed with the bootstrap key (the packages
-# keep their own signatures). Older bootstrap caches had build-base provides such as
-# "so:libc.so.6-gdb.py=6-gdb.py" that made the whole index unreadable; this avoids them.
-mkdir -p sub/x86_64
-for p in wolfi-baselayout glibc busybox ca-certificates-bundle libgcc; do cp "$BOOT"/x86_64/$p-*.apk sub/x86_64/; done
-"$MELANGE" --log-level error index -o sub/x86_64/APKINDEX.tar.gz --signing-key "$BOOT/bootstrap.rsa" sub/x86_64/*.apk ||
-  fail "re-index"
-cp "$BOOT/bootstrap.rsa.pub" .
+runnable_repo || skip "bootstrap repository unavailable"
 TAG=localhost/apko-e2e-hello-$$:test
 cleanup() { podman rmi -f "$TAG" >/dev/null 2>&1 || true; rm -rf "$WORK"; }
 trap cleanup EXIT

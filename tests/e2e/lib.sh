@@ -17,6 +17,22 @@ expect_fail() {  # expect_fail "<message substring>" cmd...
   grep -qF -- "$want" <<<"$out" || fail "error of '$*' lacks '$want': $out"
   [ "$(wc -l <<<"$out")" -le 3 ] || fail "error is not short: $out"
 }
+# runnable_repo: ./sub, a repository of the bootstrap packages a runnable busybox image needs
+# (tests/bootstrap, x86_64), re-indexed with the bootstrap key (the packages keep their own
+# signatures; older bootstrap caches had build-base provides that made the whole index
+# unreadable), and ./bootstrap.rsa.pub. Returns 1 when there is no bootstrap repository.
+runnable_repo() {
+  local boot p
+  boot=$(bash "$MA_SOURCE_DIR/tests/bootstrap/make-bootstrap-repo.sh") || return 1
+  # Called as `runnable_repo || ...`, where set -e is off: every step fails the test itself.
+  mkdir -p sub/x86_64 || fail "mkdir sub"
+  for p in wolfi-baselayout glibc busybox ca-certificates-bundle libgcc; do
+    cp "$boot"/x86_64/$p-*.apk sub/x86_64/ || fail "bootstrap repository lacks $p"
+  done
+  "$MELANGE" --log-level error index -o sub/x86_64/APKINDEX.tar.gz --signing-key "$boot/bootstrap.rsa" sub/x86_64/*.apk ||
+    fail "re-index"
+  cp "$boot/bootstrap.rsa.pub" . || fail "bootstrap key"
+}
 # Splits an apk into its gzip members: writes m0 m1 [m2] in the current dir (python zlib, independent).
 split_members() {
   python3 - "$1" <<'PY'

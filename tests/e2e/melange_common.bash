@@ -8,6 +8,7 @@
 #   hello_tarball        GNU hello 2.10's tarball (scripts/hello-source.sh, cached)
 #   free_port            an unused TCP port on 127.0.0.1
 #   data_listing APK     "mode path sha1" of every data entry (python tarfile, independent)
+#   env_yaml BOOT PKG... an `environment:` block installing PKG... from the bootstrap repository
 #   hello_yaml URI BOOT  the GNU hello melange.yaml (fetch + autoconf + strip, a test) on stdout
 MA_SRC=${MA_SOURCE_DIR:-$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)}
 ARCH=$(uname -m)
@@ -74,6 +75,15 @@ PY
 # pkginfo APK: the .PKGINFO text.
 pkginfo() { tar -xzOf "$1" .PKGINFO 2>/dev/null; }
 
+# env_yaml BOOT PKG...: melange's `environment:` with the bootstrap repository, its key and PKG...
+env_yaml() {
+  local boot=$1 p
+  shift
+  printf 'environment:\n  contents:\n    repositories:\n      - %s\n    keyring:\n      - %s/bootstrap.rsa.pub\n    packages:\n' \
+    "$boot" "$boot"
+  for p in "$@"; do printf '      - %s\n' "$p"; done
+}
+
 # hello_yaml URI BOOT: GNU hello 2.10 from URI (its sha256 checked) with the bootstrap tools.
 hello_yaml() {
   cat <<EOF
@@ -84,17 +94,7 @@ package:
   description: GNU hello
   copyright:
     - license: GPL-3.0-or-later
-environment:
-  contents:
-    repositories:
-      - $2
-    keyring:
-      - $2/bootstrap.rsa.pub
-    packages:
-      - build-base
-      - busybox
-      - ca-certificates-bundle
-      - wolfi-baselayout
+$(env_yaml "$2" build-base busybox ca-certificates-bundle wolfi-baselayout)
 pipeline:
   - uses: fetch
     with:

@@ -16,15 +16,7 @@ package:
   name: $1
   version: 1.0.0
   epoch: 0
-environment:
-  contents:
-    repositories:
-      - $BOOT
-    keyring:
-      - $BOOT/bootstrap.rsa.pub
-    packages:
-      - busybox
-      - wolfi-baselayout
+$(env_yaml "$BOOT" busybox wolfi-baselayout)
 pipeline:
 $2
 ${3:+test:

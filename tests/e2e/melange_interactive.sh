@@ -15,15 +15,7 @@ package:
   name: broken
   version: 1.0.0
   epoch: 0
-environment:
-  contents:
-    repositories:
-      - $BOOT
-    keyring:
-      - $BOOT/bootstrap.rsa.pub
-    packages:
-      - busybox
-      - wolfi-baselayout
+$(env_yaml "$BOOT" busybox wolfi-baselayout)
   environment:
     MARK: from-the-build-env
 pipeline:

@@ -22,15 +22,7 @@ package:
   description: a package with subpackages
   copyright:
     - license: MIT
-environment:
-  contents:
-    repositories:
-      - $BOOT
-    keyring:
-      - $BOOT/bootstrap.rsa.pub
-    packages:
-      - busybox
-      - wolfi-baselayout
+$(env_yaml "$BOOT" busybox wolfi-baselayout)
 data:
   - name: flavours
     items:
