@@ -103,14 +103,21 @@ base::Status BubblewrapRunner::start(const RunnerConfig& cfg) {
   return base::ok();
 }
 
-base::Result<ExecResult> BubblewrapRunner::exec(const std::vector<std::string>& argv,
-                                                const std::map<std::string, std::string>& extra_env,
-                                                const std::string& work_dir, const OutputFn& out) {
+base::Result<std::vector<std::string>> BubblewrapRunner::command(const std::vector<std::string>& argv,
+                                                                const std::map<std::string, std::string>& extra_env,
+                                                                const std::string& work_dir) const {
   if (!started_) return base::fail(base::ErrorCode::kInternal, "bubblewrap: exec before start");
   if (argv.empty()) return base::fail(base::ErrorCode::kInternal, "bubblewrap: exec of an empty command");
   std::vector<std::string> cmd = {bwrap_};
   auto args = bwrap_args(cfg_, host_, argv, merged_env(cfg_, extra_env), work_dir);
   cmd.insert(cmd.end(), args.begin(), args.end());
+  return cmd;
+}
+
+base::Result<ExecResult> BubblewrapRunner::exec(const std::vector<std::string>& argv,
+                                                const std::map<std::string, std::string>& extra_env,
+                                                const std::string& work_dir, const OutputFn& out) {
+  TRY_ASSIGN(std::vector<std::string> cmd, command(argv, extra_env, work_dir));
   spdlog::debug("bubblewrap: {}", base::join(cmd, " "));
   auto code = run_process(cmd, out ? out : log_output(name()), nullptr, {}, cfg_.timeout);
   if (!code) return tl::unexpected(code.error().context("bubblewrap: " + argv[0]));
@@ -120,11 +127,7 @@ base::Result<ExecResult> BubblewrapRunner::exec(const std::vector<std::string>& 
 base::Result<ExecResult> BubblewrapRunner::exec_interactive(const std::vector<std::string>& argv,
                                                             const std::map<std::string, std::string>& extra_env,
                                                             const std::string& work_dir) {
-  if (!started_) return base::fail(base::ErrorCode::kInternal, "bubblewrap: exec before start");
-  if (argv.empty()) return base::fail(base::ErrorCode::kInternal, "bubblewrap: exec of an empty command");
-  std::vector<std::string> cmd = {bwrap_};
-  auto args = bwrap_args(cfg_, host_, argv, merged_env(cfg_, extra_env), work_dir);
-  cmd.insert(cmd.end(), args.begin(), args.end());
+  TRY_ASSIGN(std::vector<std::string> cmd, command(argv, extra_env, work_dir));
   SpawnOptions so;
   so.in = so.out = so.err = Stdio::kInherit;
   so.own_process_group = false;  // the shell must be in the terminal's foreground group

@@ -36,6 +36,10 @@ class BubblewrapRunner : public Runner {
   base::Status stop() override;
 
  private:
+  // The bwrap command line running argv in the started sandbox (the checks exec needs first).
+  base::Result<std::vector<std::string>> command(const std::vector<std::string>& argv,
+                                                 const std::map<std::string, std::string>& extra_env,
+                                                 const std::string& work_dir) const;
   static base::Status trial(const std::string& bwrap, const std::vector<std::string>& args);
   HostUser host_ = HostUser::kUnprivileged;
   std::string bwrap_;
