@@ -52,8 +52,10 @@ std::string user_of(const RunnerConfig& cfg) { return std::to_string(cfg.uid) + 
 
 }  // namespace
 
-std::string docker_create_body(const RunnerConfig& cfg, const std::string& image) {
+std::string docker_create_body(const RunnerConfig& cfg, const std::string& image, const std::vector<Ulimit>& ulimits) {
   json binds = json::array();
+  json limits = json::array();
+  for (const auto& l : ulimits) limits.push_back({{"Name", l.name}, {"Soft", l.soft}, {"Hard", l.hard}});
   for (const auto& m : cfg.mounts) binds.push_back(m.source.string() + ":" + m.target + (m.read_only ? ":ro" : ""));
   json body = {
       {"Image", image},
@@ -66,7 +68,8 @@ std::string docker_create_body(const RunnerConfig& cfg, const std::string& image
        {{"Binds", binds},
         {"CapDrop", {"ALL"}},
         {"CapAdd", effective_caps(cfg)},
-        {"NetworkMode", cfg.network ? "host" : "none"}}},
+        {"NetworkMode", cfg.network ? "host" : "none"},
+        {"Ulimits", limits}}},
   };
   return body.dump();
 }
@@ -133,8 +136,8 @@ base::Status DockerRunner::import_image() {
   return base::ok();
 }
 
-base::Status DockerRunner::create_container() {
-  std::string body = docker_create_body(cfg_, image_);
+base::Status DockerRunner::create_container(const std::vector<Ulimit>& ulimits) {
+  std::string body = docker_create_body(cfg_, image_, ulimits);
   TRY_ASSIGN(auto r, api_->request("POST", "/containers/create?name=melange-sandbox-" + unique_suffix(), &body));
   if (r.status != 201) return tl::unexpected(api_->api_error("container create", r));
   auto j = json::parse(r.body, nullptr, false);
@@ -144,6 +147,26 @@ base::Status DockerRunner::create_container() {
   TRY_ASSIGN(auto s, api_->request("POST", "/containers/" + container_ + "/start"));
   if (s.status != 204 && s.status != 304) return tl::unexpected(api_->api_error("container start", s));
   return base::ok();
+}
+
+base::Status DockerRunner::remove_container() {
+  if (container_.empty()) return base::ok();
+  auto r = api_->request("DELETE", "/containers/" + container_ + "?force=true&v=true");
+  container_.clear();
+  if (!r) return tl::unexpected(r.error());
+  if (r->status != 204 && r->status != 404) return tl::unexpected(api_->api_error("container remove", *r));
+  return base::ok();
+}
+
+base::Status DockerRunner::create_container() {
+  auto st = create_container(container_ulimits());
+  if (st || !is_rlimit_refusal(st.error().message)) return st;
+  // The engine could not apply even our own limits (hosts cap some below what getrlimit says).
+  const auto fallback = conservative_ulimits();
+  spdlog::warn("docker: {} refused the container's rlimits ({}); retrying once with {}", api_->endpoint().display,
+               describe(container_ulimits()), describe(fallback));
+  TRY(remove_container());
+  return create_container(fallback);
 }
 
 base::Status DockerRunner::start(const RunnerConfig& cfg) {
@@ -236,12 +259,7 @@ base::Status DockerRunner::retrieve(const std::string& guest_dir, const std::fil
 base::Status DockerRunner::stop() {
   if (!api_) return base::ok();
   base::Status result = base::ok();
-  if (!container_.empty()) {
-    auto r = api_->request("DELETE", "/containers/" + container_ + "?force=true&v=true");
-    if (!r) result = tl::unexpected(r.error());
-    else if (r->status != 204 && r->status != 404) result = tl::unexpected(api_->api_error("container remove", *r));
-    container_.clear();
-  }
+  if (auto st = remove_container(); !st) result = st;
   if (!image_.empty()) {
     auto r = api_->request("DELETE", "/images/" + url_escape(image_) + "?force=true");
     if (!r && result) result = tl::unexpected(r.error());

@@ -4,7 +4,9 @@
 // creates a container from it that runs a sleep loop, with the mounts as HostConfig.Binds, the
 // environment, working dir, run-as user, capabilities (the same set the bubblewrap runner
 // grants), NetworkMode "none" (or "host" when network is enabled) and labels
-// `org.melange-apko.sandbox=1` and `org.melange-apko.sandbox.pid=<pid>`, then starts it.
+// `org.melange-apko.sandbox=1` and `org.melange-apko.sandbox.pid=<pid>`, and explicit
+// HostConfig.Ulimits (ulimits.hpp; retried once with conservative ones when the engine refuses
+// them), then starts it.
 // exec(): POST /containers/{id}/exec, /exec/{id}/start (multiplexed output), /exec/{id}/json
 // for the exit code. A timed-out exec restarts the container (the API cannot kill an exec).
 // stop(): removes the container (force) and the image.
@@ -12,6 +14,7 @@
 
 #include "sandbox/docker_client.hpp"
 #include "sandbox/runner.hpp"
+#include "sandbox/ulimits.hpp"
 
 namespace sandbox {
 
@@ -32,13 +35,15 @@ class DockerRunner : public Runner {
  private:
   base::Result<DockerClient> client() const;
   base::Status import_image();
-  base::Status create_container();
+  base::Status create_container();  // with container_ulimits(), once more with conservative ones
+  base::Status create_container(const std::vector<Ulimit>& ulimits);
+  base::Status remove_container();
   RunnerConfig cfg_;
   std::unique_ptr<DockerClient> api_;
   std::string image_, container_;
 };
 
 // The JSON body of POST /containers/create for cfg and image (exposed for tests).
-std::string docker_create_body(const RunnerConfig& cfg, const std::string& image);
+std::string docker_create_body(const RunnerConfig& cfg, const std::string& image, const std::vector<Ulimit>& ulimits);
 
 }  // namespace sandbox

@@ -68,7 +68,7 @@ TEST(DockerCreateBody, CarriesMountsCapsUserAndNetwork) {
   cfg.env = {{"A", "b"}};
   cfg.uid = 1000;
   cfg.gid = 1000;
-  auto j = nlohmann::json::parse(docker_create_body(cfg, "sha256:abc"));
+  auto j = nlohmann::json::parse(docker_create_body(cfg, "sha256:abc", {}));
   EXPECT_EQ(j["Image"], "sha256:abc");
   EXPECT_EQ(j["User"], "1000:1000");
   EXPECT_EQ(j["Env"], nlohmann::json::array({"A=b"}));
@@ -79,7 +79,7 @@ TEST(DockerCreateBody, CarriesMountsCapsUserAndNetwork) {
   EXPECT_EQ(j["HostConfig"]["CapAdd"].size(), 14u);
   EXPECT_EQ(j["Labels"]["org.melange-apko.sandbox"], "1");
   cfg.network = true;
-  EXPECT_EQ(nlohmann::json::parse(docker_create_body(cfg, "x"))["HostConfig"]["NetworkMode"], "host");
+  EXPECT_EQ(nlohmann::json::parse(docker_create_body(cfg, "x", {}))["HostConfig"]["NetworkMode"], "host");
 }
 
 }  // namespace

@@ -68,13 +68,6 @@ void PodmanService::start() {
     error_ = "podman is not installed (apt-get install podman)";
     return;
   }
-  std::string conf = std::string(MA_SHARED_DIR) + "/podman/containers.conf";
-  auto conf_text = base::read_file(conf);
-  if (conf_text && conf_text->find("runtime = \"runc\"") != std::string::npos && find_program("runc").empty() &&
-      ::access("/usr/sbin/runc", X_OK) != 0) {
-    error_ = conf + " selects the runc runtime but runc is not installed (apt-get install runc)";
-    return;
-  }
   auto dir = base::TempDir::create("ma-podman-");
   if (!dir) {
     error_ = dir.error().to_string();
@@ -84,7 +77,6 @@ void PodmanService::start() {
   const auto& d = dir_->path();
   std::string sock = (d / "podman.sock").string();
   auto env = current_environment();
-  if (conf_text) env["CONTAINERS_CONF"] = conf;
   std::string cmd = "exec podman --root '" + (d / "storage").string() + "' --runroot '" + (d / "run").string() +
                     "' system service --time=0 'unix://" + sock + "' >'" + (d / "service.log").string() + "' 2>&1";
   SpawnOptions opts;

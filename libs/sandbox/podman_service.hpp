@@ -1,5 +1,6 @@
 // Test helper: a private podman Docker-compatible API service (own storage, own socket) for the
-// docker runner tests. Uses the machine's containers.conf from shared/podman when present.
+// docker runner tests. It uses podman's defaults: the runner itself sets each container's rlimits
+// (ulimits.hpp), so no containers.conf is needed.
 #pragma once
 
 #include <memory>

@@ -13,8 +13,6 @@ SHA=$HELLO_SHA
 make_stubs stubs test.rsa "$BOOT"
 mkdir cache && cp "$TARBALL" "cache/sha256:$SHA"
 
-CONF=${MA_SHARED_DIR:-/work/shared}/podman/containers.conf
-[ -f "$CONF" ] && export CONTAINERS_CONF=$CONF
 P=$WORK/podman
 mkdir -p "$P"
 podman --root "$P/storage" --runroot "$P/run" system service --time=0 "unix://$P/api.sock" >"$P/service.log" 2>&1 &
@@ -28,7 +26,7 @@ cleanup() {
 }
 trap cleanup EXIT
 for _ in $(seq 100); do curl -fsS --unix-socket "$P/api.sock" http://d/_ping >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fsS --unix-socket "$P/api.sock" http://d/_ping >/dev/null 2>&1 || skip "podman API service did not start: $(tail -2 "$P/service.log")"
+curl -fsS --unix-socket "$P/api.sock" http://d/_ping >/dev/null 2>&1 || fail "podman API service did not start: $(tail -2 "$P/service.log")"
 export DOCKER_HOST=unix://$P/api.sock
 
 mkdir src
