@@ -7,6 +7,7 @@
 #include <thread>
 
 #include "apk/dependency.hpp"
+#include "apko/apko_json.hpp"
 #include "apko/build_date.hpp"
 #include "apko/image_spec.hpp"
 #include "apko/layering.hpp"
@@ -58,7 +59,8 @@ base::Result<AssembledRoot> assemble_rootfs(const Plan& plan, size_t arch_index,
     for (const auto& name : plan.keyring->names()) db.keys.emplace_back(name, plan.keyring->find(name)->pem());
   TRY(inst.finish(db));
   root.installed = inst.installed();
-  TRY_ASSIGN(PostInstallResult pi, post_install(root.tree, plan.config, root.epoch));
+  const std::string etc_apko_json = apko_json(locked_config(plan, arch_index, root.installed, opts, root.tree));
+  TRY_ASSIGN(PostInstallResult pi, post_install(root.tree, plan.config, root.epoch, etc_apko_json));
   root.warnings = std::move(pi.warnings);
   return root;
 }
@@ -244,6 +246,10 @@ base::Status write_output(const BuildResult& r, const std::filesystem::path& out
 }
 
 base::Status write_sboms(const BuildResult& r, const std::filesystem::path& dir) {
+  // --sbom-path names a directory that may not exist yet (as `mkdir -p`).
+  std::error_code ec;
+  std::filesystem::create_directories(dir, ec);
+  if (ec) return tl::unexpected(base::io_error(dir, "cannot create the SBOM directory", ec.value()));
   for (const auto& [name, json] : r.sboms) TRY(base::write_file_atomic(dir / name, json));
   return base::ok();
 }

@@ -85,7 +85,8 @@ std::vector<oci::HistoryEntry> layer_history(const oci::HistoryEntry& single, si
 
 // OUT an existing directory: OCI layout there; anything else: docker tarball (atomic).
 base::Status write_output(const BuildResult& r, const std::filesystem::path& out, const std::string& tag);
-// sbom-<apkarch>.spdx.json per arch and sbom-index.spdx.json into `dir` (atomic each).
+// sbom-<apkarch>.spdx.json per arch and sbom-index.spdx.json into `dir` (atomic each), creating
+// `dir` and its missing parents first (as mkdir -p).
 base::Status write_sboms(const BuildResult& r, const std::filesystem::path& dir);
 
 // ID, NAME, VERSION_ID of an os-release text ("" when missing).

@@ -1,6 +1,7 @@
 #include "apko/post_install.hpp"
 
 #include "apko/accounts.hpp"
+#include "apko/apko_json.hpp"
 #include "apko/busybox.hpp"
 #include "apko/path_mutations.hpp"
 
@@ -36,9 +37,11 @@ base::Status write_service_bundle(rootfs::Tree& tree, const config::OrderedMap& 
   return base::ok();
 }
 
-base::Result<PostInstallResult> post_install(rootfs::Tree& tree, const config::ImageConfig& cfg, int64_t mtime) {
+base::Result<PostInstallResult> post_install(rootfs::Tree& tree, const config::ImageConfig& cfg, int64_t mtime,
+                                             const std::string& apko_json) {
   PostInstallResult r;
   TRY(write_accounts(tree, cfg.accounts));
+  if (!apko_json.empty()) TRY(write_apko_json(tree, apko_json));
   TRY(apply_path_mutations(tree, cfg.paths));
   TRY(add_runtime_keys(tree, cfg.contents.runtime_keyring, mtime));
   if (cfg.entrypoint.type == "service-bundle") TRY(write_service_bundle(tree, cfg.entrypoint.services));

@@ -1,5 +1,6 @@
 // The steps after the packages are installed, in apko's order:
 //   1. accounts (etc/passwd, etc/group, etc/shadow, home directories)   accounts.hpp
+//      then etc/apko.json, when its bytes are given                     apko_json.hpp
 //   2. `paths:` mutations                                               path_mutations.hpp
 //   3. contents.runtime_keyring -> etc/apk/keys/<name> (an existing key of that name is an error)
 //   4. entrypoint type service-bundle: sv/<name>/run = "#!/bin/execlineb\n<cmd>\n" (0755, dirs 0777)
@@ -24,7 +25,9 @@ struct PostInstallResult {
 };
 
 // `mtime` is used for the runtime keys (apko uses the build-date epoch for them).
-base::Result<PostInstallResult> post_install(rootfs::Tree& tree, const config::ImageConfig& cfg, int64_t mtime);
+// `apko_json`: the bytes of etc/apko.json (apko_json.hpp), or empty to write none.
+base::Result<PostInstallResult> post_install(rootfs::Tree& tree, const config::ImageConfig& cfg, int64_t mtime,
+                                             const std::string& apko_json = {});
 
 base::Status add_runtime_keys(rootfs::Tree& tree, const std::vector<config::NamedContent>& keys, int64_t mtime);
 base::Status write_service_bundle(rootfs::Tree& tree, const config::OrderedMap& services);

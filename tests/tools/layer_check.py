@@ -3,9 +3,10 @@
 # Every layer holds the parents of its entries before them; no non-directory is in two layers
 # (but the installed db); the layers applied in order (later entries win, as unpacking does)
 # give the single layer's entries: type, mode, owner ids and names, mtime, content (hard
-# links by their target's), link target, device numbers, xattrs. Prints "OK <n> layers".
+# links by their target's), link target, device numbers, xattrs; etc/apko.json without its
+# `layering` key. Prints "OK <n> layers".
 # Used by libs/apko/{layering,build}_test.cpp and tests/e2e/apko_layering.sh.
-import sys, tarfile, hashlib, collections
+import sys, tarfile, hashlib, collections, json
 def model(paths, check):
     state, owner = {}, collections.Counter()
     for p in paths:
@@ -18,7 +19,13 @@ def model(paths, check):
                     parent = '/'.join(parts[:i])
                     assert not check or parent in seen, (p, name, 'parent missing', parent)
                 seen.add(name)
-                if m.isfile():
+                if m.isfile() and name == 'etc/apko.json':
+                    # The recorded config of a layered image has its `layering` key; the
+                    # single-layer build it is compared with has none. All else must match.
+                    cfg = json.loads(t.extractfile(m).read())
+                    cfg.pop('layering', None)
+                    v = ('f', hashlib.sha256(json.dumps(cfg, sort_keys=True).encode()).hexdigest())
+                elif m.isfile():
                     v = ('f', hashlib.sha256(t.extractfile(m).read()).hexdigest())
                 elif m.islnk():
                     v = state[m.linkname.rstrip('/')][0]
