@@ -87,6 +87,8 @@ std::string State::why_excluded(PkgId p, int depth) const {
       return me + " was ruled out by an earlier attempt";
     case Why::kMultiArch:
       return me + " does not exist at that version for every architecture";
+    case Why::kSelfConflict:
+      return me + " cannot be installed: " + u_.pkg(p).self_conflict;
     case Why::kNone:
       break;
   }
@@ -235,7 +237,10 @@ Failure State::no_candidate(NameId n) const {
                    {}};
   }
   if (best_untagged) {
-    const std::string& tag = u_.tag_name(u_.repo_tag(u_.pkg(best_untagged->pkg).repo));
+    uint64_t tags = u_.pkg(best_untagged->pkg).tags & ~uint64_t{1};
+    uint32_t bit = 0;
+    while (tags && !((tags >> bit) & 1)) ++bit;
+    const std::string& tag = u_.tag_name(bit);
     return Failure{conflict_error(head + pkg_text(best_untagged->pkg) + " is only in the repository tagged @" + tag +
                                   "; ask for \"" + u_.package(best_untagged->pkg).name + "@" + tag + "\"" + required),
                    {}};

@@ -9,20 +9,27 @@
 //     dependencies only and never excludes anything;
 //   - among candidates: preferred pinning, then (our fix for apko#2208, between versions
 //     of one package) the version its origin was already selected at, then the highest
-//     version for the
-//     requested name, the highest own version when the names are equal, the highest
-//     provider_priority, the repository with the higher priority / lower index, the
-//     lowest name;
-//   - a virtual name (only unversioned providers) with several providers is only
-//     auto-selected through a provider with a provider_priority (apk-tools' rule);
-//   - "!name" excludes providers and fails if something requires them;
+//     version for the requested name, the highest own version when the names are equal,
+//     the highest provider_priority, the repository with the higher priority / lower index,
+//     and the package met first in the indexes (apk-tools' provider order);
+//   - a provider without a version (an unversioned provide) is only picked on its own when
+//     it has a provider_priority or its own package is required anyway, even when it is
+//     the only provider (apk-tools' rule);
+//   - "!name" excludes providers and fails if something requires them; a package that
+//     provides its own name, provides one name twice (once with a version) or conflicts
+//     with a name it provides is never installed (apk-tools refuses it);
+//   - packages are identified by their checksum: one package can be served by several
+//     repositories (and tags);
 //   - packages of a tagged repository are only eligible when asked for as "name@tag" or as
 //     dependencies (transitively) of such;
 //   - install_if packages are added when all their conditions are met (to a fixpoint).
-// Names are decided deepest-dependents first with forward checking (a package whose
+// Names are decided in apk-tools' order (a depth-first discovery from the world, the name
+// finished last first; an install_if companion before the dependencies of what triggered
+// it), names with a single candidate at once, with forward checking (a package whose
 // dependency became unsatisfiable is excluded at once), so solving is near-linear in the
 // part of the graph reachable from the world. When a greedy choice turns out wrong, the
-// solve restarts with that choice excluded, a bounded number of times.
+// solve restarts with that choice excluded, a bounded number of times (apk-tools does not:
+// it reports the error).
 #pragma once
 
 #include <cstddef>

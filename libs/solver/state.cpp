@@ -60,14 +60,11 @@ bool State::satisfiable(const Dep& d, PkgId except) const {
   return false;
 }
 
-bool State::tag_ok(PkgId p) const {
-  const uint32_t tag = u_.repo_tag(u_.pkg(p).repo);
-  return tag == 0 || (tag < 64 && ((ps_[p].pins >> tag) & 1));
-}
+bool State::tag_ok(PkgId p) const { return (u_.pkg(p).tags & ps_[p].pins) != 0; }
 
 bool State::preferred_tag(PkgId p) const {
   if (ps_[p].world_pinned) return ps_[p].world_pref;
-  return u_.repo_tag(u_.pkg(p).repo) == 0;
+  return (u_.pkg(p).tags & 1) != 0;
 }
 
 bool State::candidate(const Provider& p, NameId n) const {
@@ -78,12 +75,15 @@ bool State::candidate(const Provider& p, NameId n) const {
   if (st.requirers == 0 && (!s.iif_triggered || pkg.name != n)) return false;
   for (const Constraint& c : st.constraints)
     if (!c.dep->conflict && !matches(p, *c.dep)) return false;
-  // apk-tools: a virtual provider is only auto-selected with a provider_priority, when
-  // it is the only provider, or when its own package is required anyway.
-  if (u_.provided_version(p).empty() && ns_[pkg.name].requirers == 0 && pkg.provider_priority == 0 &&
-      u_.name(n).providers.size() > 1)
-    return false;
+  // apk-tools: a virtual provider is only auto-selected with a provider_priority or when
+  // its own package is required anyway (even when it is the only provider).
+  if (!auto_selectable(p)) return false;
   return true;
+}
+
+bool State::auto_selectable(const Provider& p) const {
+  const Pkg& pkg = u_.pkg(p.pkg);
+  return !u_.provided_version(p).empty() || pkg.provider_priority != 0 || ns_[pkg.name].requirers > 0;
 }
 
 void State::candidates(NameId n, std::vector<Provider>& out, size_t limit) const {
@@ -116,21 +116,20 @@ bool State::better(const Provider& a, const Provider& b) const {
   const int ra = u_.repository(A.repo).priority, rb = u_.repository(B.repo).priority;
   if (ra != rb) return ra > rb;
   if (A.repo != B.repo) return A.repo < B.repo;
-  if (int c = u_.name(A.name).text.compare(u_.name(B.name).text)) return c < 0;
-  return pa < pb;
+  return pa < pb;  // apk-tools: the one met first in the repositories' indexes
 }
 
 // ---- bookkeeping --------------------------------------------------------------------
 
 State::Key State::key(NameId n, bool required) const {
-  return {required ? 0 : 1, u_.name(n).virtual_class(), -ns_[n].chain, u_.name(n).text, n};
+  (void)required;
+  return {u_.name(n).virtual_class() == 2 ? 1 : 0, -static_cast<int64_t>(ns_[n].order), n};
 }
 
 void State::file(NameId n) {
   NameState& s = ns_[n];
   const bool required = s.requirers > 0;
   if (s.in_set && s.set_required == required) return;
-  if (s.chain == -1) compute_chain(n);
   if (s.in_set) unresolved_.erase(key(n, s.set_required));
   unresolved_.insert(key(n, required));
   s.in_set = true;
@@ -214,70 +213,92 @@ void State::check_install_if(PkgId q) {
 
 // ---- discovery ----------------------------------------------------------------------
 
+// Depth-first from `root`, numbering every name when it is finished (NameState::order), as
+// apk-tools does: a name is finished after the dependencies of its providers (met for the
+// first time), then the names whose install_if mentions its providers' names, then the
+// names its providers provide (met for the first time) and the install_if names of those.
+// Unresolved names are decided highest number first, so a name comes before the names it
+// leads to, and an install_if companion before the dependencies of what triggered it.
+// Iterative: chains can be thousands deep.
 void State::discover(NameId root) {
-  if (ns_[root].seen) return;
-  std::vector<NameId> todo{root};
-  ns_[root].seen = true;
-  auto visit = [&](NameId m) {
-    if (ns_[m].seen) return;
-    ns_[m].seen = true;
-    todo.push_back(m);
-  };
-  while (!todo.empty()) {
-    const NameId n = todo.back();
-    todo.pop_back();
-    for (const Provider& p : u_.name(n).providers) {
-      PkgState& s = ps_[p.pkg];
-      if (s.seen) continue;
-      s.seen = true;
-      const Pkg& pkg = u_.pkg(p.pkg);
-      visit(pkg.name);
-      for (const Pkg::Provide& pr : pkg.provides) visit(pr.name);
-      for (const Dep& d : pkg.depends) visit(d.name);
-    }
-    for (PkgId q : u_.name(n).rinstall_if) visit(u_.pkg(q).name);
-  }
-}
-
-// Longest dependency chain below each name (over all providers); a name met again while
-// being computed (a cycle) counts as 0. Iterative: chains can be thousands deep.
-void State::compute_chain(NameId root) {
   struct Frame {
     NameId n;
-    size_t prov = 0, dep = 0;
-    int32_t best = 0;
+    int phase = 0;  // 0: dependencies of new providers; 1: own-name install_if; 2: provides;
+                    // 3: install_if of a provided name
+    size_t prov = 0, item = 0, sub = 0;
+    NameId provided = kNone;
   };
-  if (ns_[root].chain != -1) return;
+  if (ns_[root].seen) return;
   std::vector<Frame> stack{Frame{root}};
-  ns_[root].chain = -2;
+  ns_[root].seen = true;
+  // Pushes a frame for `m` if it was not seen; the caller must not use its Frame& after true.
+  auto enter = [&](NameId m) {
+    if (ns_[m].seen) return false;
+    ns_[m].seen = true;
+    stack.push_back(Frame{m});
+    return true;
+  };
   while (!stack.empty()) {
-    bool descended = false;
-    {
-      Frame& f = stack.back();
-      const auto& provs = u_.name(f.n).providers;
-      for (; f.prov < provs.size() && !descended; ++f.prov) {
-        const auto& deps = u_.pkg(provs[f.prov].pkg).depends;
-        for (; f.dep < deps.size(); ++f.dep) {
-          if (deps[f.dep].conflict) continue;
-          const int32_t c = ns_[deps[f.dep].name].chain;
-          if (c == -1) {
-            descended = true;
-            break;
-          }
-          f.best = std::max(f.best, std::max(c, 0) + 1);
+    Frame& f = stack.back();
+    const auto& provs = u_.name(f.n).providers;
+    bool pushed = false;
+    while (!pushed && f.phase == 0 && f.prov < provs.size()) {
+      const PkgId p = provs[f.prov].pkg;
+      if (f.item == 0) {
+        if (ps_[p].seen) {
+          ++f.prov;
+          continue;
         }
-        if (descended) break;
-        f.dep = 0;
+        ps_[p].seen = true;
       }
+      const auto& deps = u_.pkg(p).depends;
+      if (f.item < deps.size()) {
+        pushed = enter(deps[f.item++].name);
+        continue;
+      }
+      f.item = 0;
+      ++f.prov;
     }
-    if (descended) {
-      Frame& f = stack.back();
-      const NameId child = u_.pkg(u_.name(f.n).providers[f.prov].pkg).depends[f.dep].name;
-      ns_[child].chain = -2;
-      stack.push_back(Frame{child});
-      continue;
+    if (pushed) continue;
+    if (f.phase == 0) {
+      f.phase = 1;
+      f.prov = f.item = 0;
     }
-    ns_[stack.back().n].chain = stack.back().best;
+    while (!pushed && f.prov < provs.size()) {
+      const Pkg& pkg = u_.pkg(provs[f.prov].pkg);
+      if (f.phase == 1) {
+        const auto& iif = u_.name(pkg.name).rinstall_if;
+        if (f.item < iif.size()) {
+          pushed = enter(u_.pkg(iif[f.item++]).name);
+          continue;
+        }
+        f.phase = 2;
+        f.item = 0;
+      }
+      if (f.phase == 2) {
+        if (f.item < pkg.provides.size()) {
+          const NameId m = pkg.provides[f.item++].name;
+          if (ns_[m].seen) continue;
+          f.provided = m;
+          f.phase = 3;
+          f.sub = 0;
+          pushed = enter(m);
+          continue;
+        }
+        f.phase = 1;
+        f.item = 0;
+        ++f.prov;
+        continue;
+      }
+      const auto& iif = u_.name(f.provided).rinstall_if;  // phase 3
+      if (f.sub < iif.size()) {
+        pushed = enter(u_.pkg(iif[f.sub++]).name);
+        continue;
+      }
+      f.phase = 2;
+    }
+    if (pushed) continue;
+    ns_[f.n].order = ++order_counter_;
     stack.pop_back();
   }
 }
@@ -329,7 +350,7 @@ std::optional<Failure> State::apply(const Dep& d, Requirer by) {
       ps.pins |= pins;
       if (world) {
         ps.world_pinned = true;
-        ps.world_pref = ps.world_pref || u_.repo_tag(u_.pkg(p.pkg).repo) == d.tag;
+        ps.world_pref = ps.world_pref || (d.tag < 64 && ((u_.pkg(p.pkg).tags >> d.tag) & 1));
       }
     } else if (!u_.provided_version(p).empty()) {
       exclude(p.pkg, Why::kConstraint, d.name, kNone, by);
@@ -391,6 +412,17 @@ std::optional<Failure> State::resolve(NameId n) {
   Provider best = c[0];
   for (size_t i = 1; i < c.size(); ++i)
     if (better(c[i], best)) best = c[i];
+  if (ns_[n].requirers == 0) {
+    // An install_if package does not rescue a required name it provides without a version
+    // when nothing else may be picked for it: apk-tools decides such a name (and fails it)
+    // before the install_if package.
+    std::vector<Provider> other;
+    for (const Pkg::Provide& pr : u_.pkg(best.pkg).provides) {
+      if (!pr.version.empty() || ns_[pr.name].requirers == 0 || resolved(pr.name)) continue;
+      candidates(pr.name, other, 1);
+      if (other.empty()) return no_candidate(pr.name);
+    }
+  }
   return select(best.pkg, n, c.size() > 1);
 }
 
@@ -398,6 +430,11 @@ std::optional<Failure> State::run() {
   for (const Ban& b : bans_) {
     ps_[b.pkg].excluded = true;
     ps_[b.pkg].why = b.why;
+  }
+  for (PkgId p = 0; p < ps_.size(); ++p) {
+    if (u_.pkg(p).self_conflict.empty() || ps_[p].excluded) continue;
+    ps_[p].excluded = true;
+    ps_[p].why = Why::kSelfConflict;
   }
   std::vector<const Dep*> world;
   for (const Dep& d : world_) {
@@ -430,7 +467,7 @@ std::optional<Failure> State::run() {
       continue;
     }
     if (unresolved_.empty()) break;
-    if (auto f = resolve(std::get<4>(*unresolved_.begin()))) return f;
+    if (auto f = resolve(std::get<2>(*unresolved_.begin()))) return f;
   }
   return std::nullopt;
 }

@@ -3,8 +3,8 @@
 //
 // The attempt keeps, per name, the constraints applied so far and the provider selected
 // for it, and per package whether it is still eligible. Choices are made one name at a
-// time: forced names (one candidate left) first, then required names with the deepest
-// dependency chain first, virtual names last, install_if names after required ones.
+// time: forced names (one candidate left) first, then required and install_if names in
+// apk-tools' discovery order (see discover), names only provided without a version last.
 // Every exclusion of a package re-checks only the packages that depend on the names it
 // provides (forward checking), so each package is excluded at most once.
 #pragma once
@@ -37,6 +37,7 @@ enum class Why : uint8_t {
   kDepUnsatisfiable,
   kBanned,      // ruled out by an earlier failed attempt
   kMultiArch,   // its version is missing from another architecture
+  kSelfConflict,  // it conflicts with itself (Pkg::self_conflict)
 };
 
 struct PkgState {
@@ -68,7 +69,7 @@ struct NameState {
   bool forced_queued = false;
   bool iif_wanted = false;
   bool versioned_constraint = false;
-  int32_t chain = -1;  // longest dependency chain below; -1 unknown, -2 being computed
+  uint32_t order = 0;  // when discovery finished the name (see discover); decided highest first
   uint32_t requirers = 0;
   uint64_t pins_spread = 0;  // pins already passed to providers by unversioned constraints
   PkgId locked = kNone;      // the selected versioned provider
@@ -98,7 +99,6 @@ class State {
  private:
   // Search.
   void discover(NameId root);
-  void compute_chain(NameId root);
   std::optional<Failure> apply(const Dep& d, Requirer by);
   std::optional<Failure> select(PkgId p, NameId for_name, bool had_choice);
   std::optional<Failure> resolve(NameId n);
@@ -119,6 +119,7 @@ class State {
   bool tag_ok(PkgId p) const;
   bool preferred_tag(PkgId p) const;
   bool candidate(const Provider& p, NameId n) const;
+  bool auto_selectable(const Provider& p) const;
   bool better(const Provider& a, const Provider& b) const;
   void candidates(NameId n, std::vector<Provider>& out, size_t limit) const;
 
@@ -142,9 +143,11 @@ class State {
   std::vector<NameState> ns_;
   std::vector<std::string> origin_version_;  // per origin id: version selected ("" none)
   std::vector<PkgId> selected_;
+  uint32_t order_counter_ = 0;
   std::deque<std::pair<PkgId, NameId>> recheck_;  // (package, name its deps changed on)
   std::deque<NameId> forced_;
-  using Key = std::tuple<int, int, int, std::string_view, NameId>;
+  // (only unversioned providers: those go last, discovery order, highest first)
+  using Key = std::tuple<int, int64_t, NameId>;
   std::set<Key> unresolved_;
   Key key(NameId n, bool required) const;
 };

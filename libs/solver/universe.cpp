@@ -1,5 +1,7 @@
 #include "solver/universe.hpp"
 
+#include "base/hash.hpp"
+
 namespace solver {
 
 using detail::Dep;
@@ -80,6 +82,50 @@ static void note_provider(Name& n, bool versioned) {
   (versioned ? n.has_versioned : n.has_unversioned) = true;
 }
 
+namespace {
+
+// What identifies a package: its checksum's bytes ("Q1" + base64 of a SHA-1, compared
+// decoded as apk-tools does, so encodings that differ only in unused bits are one package),
+// else the checksum text; "" for a package without checksum (never merged).
+std::string identity(const std::string& checksum) {
+  if (checksum.size() > 2 && checksum.compare(0, 2, "Q1") == 0) {
+    std::string raw;
+    if (base::base64_decode(checksum.substr(2), &raw)) return "Q1" + raw;
+  }
+  return checksum;
+}
+
+uint64_t tag_bit(uint32_t tag) { return tag < 64 ? uint64_t{1} << tag : 0; }
+
+}  // namespace
+
+std::string Universe::self_conflict(const Pkg& pkg) const {
+  const std::string& own = names_[pkg.name].text;
+  for (size_t i = 0; i < pkg.provides.size(); ++i) {
+    const auto& a = pkg.provides[i];
+    if (a.name == pkg.name) return "it provides its own name \"" + own + "\"";
+    for (size_t j = i + 1; j < pkg.provides.size(); ++j) {
+      const auto& b = pkg.provides[j];
+      if (b.name == a.name && !(a.version.empty() && b.version.empty()))
+        return "it provides \"" + names_[a.name].text + "\" twice (" +
+               names_[a.name].text + (a.version.empty() ? "" : "=" + a.version) + ", " + names_[b.name].text +
+               (b.version.empty() ? "" : "=" + b.version) + ")";
+    }
+  }
+  for (const Dep& d : pkg.depends) {
+    if (!d.conflict) continue;
+    if (d.name == pkg.name && (!d.versioned() || apk::version_match(pkg.version, d.op, d.version)))
+      return "it conflicts with itself (\"" + d.text + "\")";
+    for (const auto& pr : pkg.provides) {
+      if (pr.name != d.name) continue;
+      if (!d.versioned() || (!pr.version.empty() && apk::version_match(pr.version, d.op, d.version)))
+        return "it conflicts with a name it provides (\"" + d.text + "\", provides \"" + names_[pr.name].text +
+               (pr.version.empty() ? "" : "=" + pr.version) + "\")";
+    }
+  }
+  return {};
+}
+
 base::Result<size_t> Universe::add(const apk::PackageInfo& info, size_t repo_index) {
   const std::string who = info.name + "-" + info.version;
   if (repo_index >= repos_.size())
@@ -90,8 +136,21 @@ base::Result<size_t> Universe::add(const apk::PackageInfo& info, size_t repo_ind
   if (!apk::version_is_valid(info.version))
     return base::fail(base::ErrorCode::kInvalidInput, who + ": invalid version \"" + info.version + "\"");
 
+  const uint64_t tags = tag_bit(repo_tags_[repo_index]);
+  std::string key = identity(info.checksum);
+  if (!key.empty()) {
+    if (auto it = by_checksum_.find(key); it != by_checksum_.end()) {
+      Pkg& known = pkgs_[it->second];
+      known.tags |= tags;
+      const int have = repos_[known.repo].priority, now = repos_[repo_index].priority;
+      if (now > have || (now == have && repo_index < known.repo)) known.repo = repo_index;
+      return static_cast<size_t>(it->second);
+    }
+  }
+
   Pkg pkg;
   pkg.repo = repo_index;
+  pkg.tags = tags;
   pkg.provider_priority = info.provider_priority.value_or(0);
   auto deps = parse_list(info.depends);
   if (!deps) return base::fail(base::ErrorCode::kInvalidInput, who + ": depends: " + deps.error().message);
@@ -113,7 +172,10 @@ base::Result<size_t> Universe::add(const apk::PackageInfo& info, size_t repo_ind
   pkg.version = info.version;
   pkg.origin = intern_origin(info.origin.empty() ? info.name : info.origin);
 
+  pkg.self_conflict = self_conflict(pkg);
+
   const PkgId id = static_cast<PkgId>(pkgs_.size());
+  if (!key.empty()) by_checksum_.emplace(std::move(key), id);
   names_[pkg.name].providers.push_back({id, kNone});
   note_provider(names_[pkg.name], true);
   for (uint32_t i = 0; i < pkg.provides.size(); ++i) {

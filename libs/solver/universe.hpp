@@ -8,8 +8,11 @@
 // installed) or an UNVERSIONED provide ("p:cmd:sh", which only satisfies unversioned
 // dependencies and never excludes other providers).
 //
-// Packages are never merged: the same name-version in two repositories is two ids, and
-// the solver prefers the repository with the higher priority, then the lower index.
+// A package is identified by its checksum (C:), as in apk-tools: an index entry whose checksum
+// an earlier entry already has is that package (it becomes available from one more
+// repository; the later entry's other fields are ignored). The same name-version with
+// different checksums is two packages; the solver prefers the repository with the higher
+// priority, then the lower index.
 #pragma once
 
 #include <cstdint>
@@ -58,7 +61,12 @@ struct Pkg {
   NameId name = kNone;
   std::string version;      // copy of PackageInfo::version, kept here for locality
   uint32_t origin = kNone;  // interned origin (the name when the index has none)
-  size_t repo = 0;
+  size_t repo = 0;          // the preferred repository serving it (higher priority, then lower index)
+  uint64_t tags = 0;        // bit t: a repository with tag id t serves it (bit 0: an untagged one)
+  // Why the package can never be installed, as apk-tools refuses it: it provides its own
+  // name, provides one name twice (once with a version), or conflicts ("!name") with a name
+  // it provides. Empty for ordinary packages.
+  std::string self_conflict;
   int64_t provider_priority = 0;
   std::vector<Dep> depends;
   std::vector<Dep> install_if;
@@ -84,13 +92,16 @@ struct Name {
 
 class Universe {
  public:
-  // Adds a package from repository `repo_index`. Returns its id. Parses depends,
-  // provides and install_if; errors name the package ("foo-1.0-r0: ...").
+  // Adds a package from repository `repo_index`. Returns its id: an existing one when a
+  // package with the same checksum was added before. Parses depends, provides and
+  // install_if; errors name the package ("foo-1.0-r0: ...").
   base::Result<size_t> add(const apk::PackageInfo& pkg, size_t repo_index);
   size_t add_repository(Repository r);
 
   const apk::PackageInfo& package(size_t id) const { return infos_[id]; }
   size_t size() const { return infos_.size(); }
+  // The preferred repository of a package (see Pkg::repo); a package whose checksum several
+  // repositories share is served by each of them.
   size_t repository_of(size_t id) const { return pkgs_[id].repo; }
   const Repository& repository(size_t index) const { return repos_[index]; }
   size_t repository_count() const { return repos_.size(); }
@@ -113,6 +124,7 @@ class Universe {
 
  private:
   NameId intern(std::string_view text);
+  std::string self_conflict(const detail::Pkg& pkg) const;
   uint32_t intern_origin(std::string_view text);
   base::Result<std::vector<detail::Dep>> parse_list(const std::vector<std::string>& list);
 
@@ -121,6 +133,7 @@ class Universe {
   std::vector<detail::Name> names_;
   std::unordered_map<std::string, NameId> name_ids_;
   std::unordered_map<std::string, uint32_t> origin_ids_;
+  std::unordered_map<std::string, PkgId> by_checksum_;
   std::vector<Repository> repos_;
   std::vector<uint32_t> repo_tags_;
   std::vector<std::string> tags_{""};

@@ -55,5 +55,27 @@ TEST(Universe, RepositoryTags) {
   EXPECT_EQ(u.repository(local).url, "/tmp/packages");
 }
 
+TEST(Universe, OnePackagePerChecksum) {
+  // apk-tools identifies a package by its C: checksum, compared decoded: a later entry with
+  // the same checksum is the same package, now also served by that repository (its tag).
+  Universe u;
+  size_t main = u.add_repository(Repository{});
+  size_t edge = u.add_repository(Repository{"edge", 0, "/srv/edge"});
+  P a("foo", "1-r0"), b("foo", "1-r0"), other("bar", "2-r0"), c("foo", "1-r0");
+  a.info.checksum = "Q1hdUpqRv5mYgJEqW52UmVsvmyysE=";
+  b.info.checksum = a.info.checksum;
+  other.info.checksum = "Q1hdUpqRv5mYgJEqW52UmVsvmyysF=";  // same bytes, unused bits differ
+  c.info.checksum = "Q1C4uoV7SdMdDhYg4OCVmI71D8HIA=";
+  auto ia = u.add(a.info, edge), ib = u.add(b.info, main), io = u.add(other.info, main), ic = u.add(c.info, main);
+  ASSERT_TRUE(ia && ib && io && ic);
+  EXPECT_EQ(*ib, *ia);
+  EXPECT_EQ(*io, *ia);  // the later entry is dropped, even under another name
+  EXPECT_NE(*ic, *ia);
+  EXPECT_EQ(u.size(), 2u);
+  EXPECT_EQ(u.find_name("bar"), kNone);
+  EXPECT_EQ(u.repository_of(*ia), main);  // the lower index wins
+  EXPECT_EQ(u.pkg(static_cast<PkgId>(*ia)).tags, (uint64_t{1} << u.repo_tag(edge)) | 1u);
+}
+
 }  // namespace
 }  // namespace solver

@@ -1,0 +1,79 @@
+// apk-tools' solver test suite, data-driven: tests/solver/apk-tools/{repositories,cases}.txt
+// (format in tests/solver/apk-tools/README.md). One test per case; a case either agrees with
+// apk-tools, or says why apko differs on purpose, or why it has no apko counterpart.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <fstream>
+#include <map>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "apk/dependency.hpp"
+#include "solver/solver.hpp"
+#include "solver/suite_data.hpp"
+
+namespace solver {
+namespace {
+
+using testing::SuiteCase;
+using testing::SuiteData;
+
+const SuiteData& data() {
+  static const SuiteData d = testing::load_suite(std::string(MA_SOURCE_DIR) + "/tests/solver/apk-tools");
+  return d;
+}
+
+std::vector<std::string> case_names() {
+  std::vector<std::string> out;
+  for (const auto& c : data().cases) out.push_back(c.name);
+  return out;
+}
+
+class ApkToolsSuite : public ::testing::TestWithParam<std::string> {};
+
+TEST_P(ApkToolsSuite, Case) {
+  const SuiteCase& c = *data().find(GetParam());
+  if (!c.not_modelled.empty()) GTEST_SKIP() << "not modelled: " << c.not_modelled;
+  auto outcome = testing::run_case(data(), c);
+  ASSERT_TRUE(outcome.setup_error.empty()) << outcome.setup_error;
+  EXPECT_TRUE(outcome.ok) << c.name << ": " << outcome.detail;
+}
+
+INSTANTIATE_TEST_SUITE_P(Cases, ApkToolsSuite, ::testing::ValuesIn(case_names()),
+                         [](const ::testing::TestParamInfo<std::string>& i) {
+                           std::string n = i.param;
+                           std::replace(n.begin(), n.end(), '-', '_');
+                           return n;
+                         });
+
+// The data file is consistent: every case names its apk-tools test, every difference from
+// apk-tools' answer has a reason, and the counts are printed for the record.
+TEST(ApkToolsSuiteData, EveryDifferenceHasAReason) {
+  const SuiteData& d = data();
+  ASSERT_TRUE(d.error.empty()) << d.error;
+  size_t modelled = 0, agree = 0, differ = 0, skipped = 0;
+  for (const SuiteCase& c : d.cases) {
+    EXPECT_FALSE(c.mirrors.empty()) << c.name;
+    if (!c.not_modelled.empty()) {
+      ++skipped;
+      continue;
+    }
+    ++modelled;
+    const bool same = testing::expect_matches_apk(c);
+    if (same) {
+      ++agree;
+      EXPECT_TRUE(c.differs.empty()) << c.name << ": says it differs but expects apk-tools' answer";
+    } else {
+      ++differ;
+      EXPECT_FALSE(c.differs.empty()) << c.name << ": expects another answer than apk-tools without a reason";
+    }
+  }
+  std::printf("[apk-tools suite] %zu cases: %zu modelled (%zu as apk-tools, %zu differ on purpose), %zu not modelled\n",
+              d.cases.size(), modelled, agree, differ, skipped);
+  EXPECT_GE(d.cases.size(), 93u);
+}
+
+}  // namespace
+}  // namespace solver
