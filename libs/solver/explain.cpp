@@ -145,7 +145,7 @@ std::vector<PkgId> State::pick_culprits(std::vector<PkgId> involved) const {
 }
 
 Failure State::conflict_locked(const Dep& d, Requirer by) const {
-  const PkgId l = ns_[d.name].locked;
+  const PkgId l = ns_[d.name].locked != kNone ? ns_[d.name].locked : ns_[d.name].unversioned;
   std::vector<PkgId> involved{l, by.pkg};
   for (const Constraint& c : ns_[d.name].constraints) involved.push_back(c.by.pkg);
   return Failure{conflict_error("cannot install \"" + root(by) + "\": " + asks(who(by), d) + ", but " +

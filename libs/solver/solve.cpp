@@ -16,7 +16,10 @@ using detail::Dep;
 using detail::Why;
 
 // A failed attempt may exclude its latest free choice and try again, this many times.
-constexpr int kMaxAttempts = 32;
+#ifndef MA_SOLVER_MAX_ATTEMPTS
+#define MA_SOLVER_MAX_ATTEMPTS 32
+#endif
+constexpr int kMaxAttempts = MA_SOLVER_MAX_ATTEMPTS;
 
 base::Result<std::vector<Dep>> world_deps(const Universe& u, const std::vector<apk::Dependency>& world) {
   std::vector<Dep> out;

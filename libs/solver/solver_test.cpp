@@ -74,21 +74,31 @@ TEST(Solver, UnversionedProvideOnlySatisfiesUnversionedDeps) {
   EXPECT_NE(err.find("virt is only provided without a version"), std::string::npos) << err;
 }
 
-TEST(Solver, UnversionedProvideDoesNotDisqualifyThePackage) {  // apko#2305
+TEST(Solver, VersionedAndUnversionedProvidersExcludeEachOther) {
+  // apk-tools (checked with 2.14.10): one package holds a name, except that several may
+  // provide it without a version. So an unversioned provide satisfies an unversioned
+  // dependency on the name, but never sits beside the package of that name (apko since its
+  // #2305 installs both when both are pinned; apk-tools and we refuse).
   TestUniverse t;
   t.add(P("unbound-config", "1.25.1-r2").origin("unbound"));
   t.add(P("unbound-mailcow-compat", "1.25.1-r2").origin("unbound").provides("unbound-config"));
-  EXPECT_EQ(solved(t.u, {"unbound-mailcow-compat=1.25.1-r2", "unbound-config=1.25.1-r2"}),
-            (V{"unbound-config-1.25.1-r2", "unbound-mailcow-compat-1.25.1-r2"}));
-  EXPECT_EQ(solved(t.u, {"unbound-config=1.25.1-r2", "unbound-mailcow-compat"}),
-            (V{"unbound-config-1.25.1-r2", "unbound-mailcow-compat-1.25.1-r2"}));
+  EXPECT_EQ(solved(t.u, {"unbound-config", "unbound-mailcow-compat"}), V{"unbound-mailcow-compat-1.25.1-r2"});
+  EXPECT_EQ(solved(t.u, {"unbound-config"}), V{"unbound-config-1.25.1-r2"});
+  EXPECT_NE(error_of(t.u, {"unbound-mailcow-compat=1.25.1-r2", "unbound-config=1.25.1-r2"}), "(solved)");
+  EXPECT_NE(error_of(t.u, {"unbound-config=1.25.1-r2", "unbound-mailcow-compat"}), "(solved)");
 }
 
-TEST(Solver, PackageOfTheNameBeatsUnversionedProvider) {
+TEST(Solver, UnversionedProvideIsNotComparedByVersion) {
+  // apk-tools: a provide without a version is neither older nor newer than a version, so
+  // provider_priority decides, even against the package of that name (checked with 2.14.10).
   TestUniverse t;
   t.add(P("aaa-alt", "9.0-r0").provides("foo").prio(100));
   t.add(P("foo", "1.0-r0"));
-  EXPECT_EQ(solved(t.u, {"foo"}), V{"foo-1.0-r0"});
+  EXPECT_EQ(solved(t.u, {"foo"}), V{"aaa-alt-9.0-r0"});
+  TestUniverse none;
+  none.add(P("aaa-alt", "9.0-r0").provides("foo"));
+  none.add(P("foo", "1.0-r0"));
+  EXPECT_EQ(solved(none.u, {"foo"}), V{"foo-1.0-r0"});  // without a priority it is not a candidate
 }
 
 TEST(Solver, VirtualProvidersUseProviderPriority) {  // apko#2271

@@ -8,9 +8,10 @@ namespace solver::detail {
 
 namespace {
 
-// Orders provided versions; an unversioned provide sorts below every version.
+// Orders provided versions. A provide without a version is not comparable with anything
+// (apk-tools: neither lower nor higher), so the next rules decide.
 int compare_provided(std::string_view a, std::string_view b) {
-  if (a.empty() || b.empty()) return int(!a.empty()) - int(!b.empty());
+  if (a.empty() || b.empty()) return 0;
   return apk::version_compare(a, b);
 }
 
@@ -34,7 +35,7 @@ bool State::matches(const Provider& p, const Dep& d) const {
 
 bool State::resolved(NameId n) const {
   const NameState& s = ns_[n];
-  return s.locked != kNone || (s.unversioned != kNone && !s.versioned_constraint);
+  return s.locked != kNone || s.unversioned != kNone;
 }
 
 bool State::selection_satisfies(const Dep& d) const {
@@ -54,7 +55,7 @@ bool State::satisfiable(const Dep& d, PkgId except) const {
   if (d.conflict) return selection_violates(d, except) == kNone;
   const NameState& s = ns_[d.name];
   if (s.locked != kNone) return matches(s.locked_by, d);
-  if (!d.versioned() && s.unversioned != kNone) return true;
+  if (s.unversioned != kNone) return !d.versioned();
   for (const Provider& p : u_.name(d.name).providers)
     if (!ps_[p.pkg].excluded && matches(p, d)) return true;
   return false;
@@ -267,9 +268,9 @@ void State::discover(NameId root) {
     while (!pushed && f.prov < provs.size()) {
       const Pkg& pkg = u_.pkg(provs[f.prov].pkg);
       if (f.phase == 1) {
-        const auto& iif = u_.name(pkg.name).rinstall_if;
+        const auto& iif = u_.name(pkg.name).rinstall_if_names;
         if (f.item < iif.size()) {
-          pushed = enter(u_.pkg(iif[f.item++]).name);
+          pushed = enter(iif[f.item++]);
           continue;
         }
         f.phase = 2;
@@ -290,9 +291,9 @@ void State::discover(NameId root) {
         ++f.prov;
         continue;
       }
-      const auto& iif = u_.name(f.provided).rinstall_if;  // phase 3
+      const auto& iif = u_.name(f.provided).rinstall_if_names;  // phase 3
       if (f.sub < iif.size()) {
-        pushed = enter(u_.pkg(iif[f.sub++]).name);
+        pushed = enter(iif[f.sub++]);
         continue;
       }
       f.phase = 2;
@@ -328,7 +329,9 @@ std::optional<Failure> State::apply(const Dep& d, Requirer by) {
   if (s.requirers++ == 0) s.first = by;
   if (s.locked != kNone) {
     if (!matches(s.locked_by, d)) return conflict_locked(d, by);
-  } else if (!resolved(d.name)) {
+  } else if (s.unversioned != kNone) {
+    if (d.versioned()) return conflict_locked(d, by);
+  } else {
     file(d.name);
     if (!s.forced_queued) {
       s.forced_queued = true;
@@ -352,7 +355,9 @@ std::optional<Failure> State::apply(const Dep& d, Requirer by) {
         ps.world_pinned = true;
         ps.world_pref = ps.world_pref || (d.tag < 64 && ((u_.pkg(p.pkg).tags >> d.tag) & 1));
       }
-    } else if (!u_.provided_version(p).empty()) {
+    } else {
+      // Includes providers without a version: one of them would keep every versioned
+      // provider out (apk-tools disqualifies every provider that does not satisfy it).
       exclude(p.pkg, Why::kConstraint, d.name, kNone, by);
     }
   }
@@ -370,24 +375,27 @@ std::optional<Failure> State::select(PkgId p, NameId for_name, bool had_choice) 
   std::string& ov = origin_version_[pkg.origin];
   if (ov.empty()) ov = u_.package(p).version;
 
+  // apk-tools' rule: a name has one provider, except that several packages may provide it
+  // without a version; a versioned and an unversioned provider of one name exclude each other.
   auto assign = [&](NameId m, Provider prov, bool versioned) -> std::optional<Failure> {
     NameState& st = ns_[m];
+    const PkgId holder = st.locked != kNone ? st.locked : versioned ? st.unversioned : kNone;
+    if (holder != kNone && holder != p) {
+      Failure f{base::Error{base::ErrorCode::kConflict,
+                            "cannot install \"" + root(Requirer{p, nullptr}) + "\": " + pkg_text(p) + " and " +
+                                pkg_text(holder) + " both provide \"" + u_.name(m).text + "\""},
+                pick_culprits({p, holder})};
+      return f;
+    }
     if (versioned) {
-      if (st.locked != kNone && st.locked != p) {
-        Failure f{base::Error{base::ErrorCode::kConflict,
-                              "cannot install \"" + root(Requirer{p, nullptr}) + "\": " + pkg_text(p) +
-                                  " and " + pkg_text(st.locked) + " both provide \"" + u_.name(m).text + "\""},
-                  pick_culprits({p, st.locked})};
-        return f;
-      }
       st.locked = p;
       st.locked_by = prov;
-      for (const Provider& q : u_.name(m).providers)
-        if (q.pkg != p && !u_.provided_version(q).empty()) exclude(q.pkg, Why::kNameTaken, m, p, {});
     } else if (st.unversioned == kNone) {
       st.unversioned = p;
     }
-    if (resolved(m)) unfile(m);
+    for (const Provider& q : u_.name(m).providers)
+      if (q.pkg != p && (versioned || !u_.provided_version(q).empty())) exclude(q.pkg, Why::kNameTaken, m, p, {});
+    unfile(m);
     changed(m);
     for (PkgId q : u_.name(m).rinstall_if) check_install_if(q);
     return std::nullopt;

@@ -1,5 +1,7 @@
 #include "solver/universe.hpp"
 
+#include <algorithm>
+
 #include "base/hash.hpp"
 
 namespace solver {
@@ -36,7 +38,7 @@ NameId Universe::find_name(std::string_view text) const {
 
 NameId Universe::intern(std::string_view text) {
   auto [it, inserted] = name_ids_.try_emplace(std::string(text), static_cast<NameId>(names_.size()));
-  if (inserted) names_.push_back(Name{std::string(text), {}, {}, {}, false, false});
+  if (inserted) names_.push_back(Name{std::string(text), {}, {}, {}, {}, false, false});
   return it->second;
 }
 
@@ -190,6 +192,12 @@ base::Result<size_t> Universe::add(const apk::PackageInfo& info, size_t repo_ind
   for (const Dep& d : pkg.install_if) {
     auto& r = names_[d.name].rinstall_if;
     if (r.empty() || r.back() != id) r.push_back(id);
+    auto& rn = names_[d.name].rinstall_if_names;
+    auto note = [&rn](NameId m) {
+      if (std::find(rn.begin(), rn.end(), m) == rn.end()) rn.push_back(m);
+    };
+    note(pkg.name);
+    for (const auto& pr : pkg.provides) note(pr.name);
   }
   pkgs_.push_back(std::move(pkg));
   infos_.push_back(info);

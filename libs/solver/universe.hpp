@@ -82,6 +82,9 @@ struct Name {
   std::vector<Provider> providers;
   std::vector<PkgId> rdepends;     // packages with a dependency on this name
   std::vector<PkgId> rinstall_if;  // packages with an install_if condition on this name
+  // The names those packages are found under (their own and the ones they provide), as
+  // apk-tools lists them; discovery walks these.
+  std::vector<NameId> rinstall_if_names;
   bool has_versioned = false;      // the package of this name or a versioned provide
   bool has_unversioned = false;    // an unversioned provide
   // 0: no unversioned providers, 1: some, 2: all (apk-tools resolves such names last).
