@@ -21,17 +21,22 @@ using detail::Why;
 #endif
 constexpr int kMaxAttempts = MA_SOLVER_MAX_ATTEMPTS;
 
-base::Result<std::vector<Dep>> world_deps(const Universe& u, const std::vector<apk::Dependency>& world) {
+// The world against one universe. Entries nothing provides, or asking for a repository tag
+// no repository has, become problems (reported with whatever else fails) and are left out.
+std::vector<Dep> world_deps(const Universe& u, const std::vector<apk::Dependency>& world,
+                            std::vector<detail::Problem>& problems) {
   std::vector<Dep> out;
   out.reserve(world.size());
   for (const apk::Dependency& w : world) {
     Dep d = u.make_dep(w);
-    if (d.tag == kNone)
-      return base::fail(base::ErrorCode::kNotFound,
-                        "cannot install \"" + d.text + "\": no repository is tagged @" + w.tag);
-    if (d.name == kNone && !d.conflict)
-      return base::fail(base::ErrorCode::kNotFound,
-                        "no package provides \"" + w.name + "\" (required by: world -> " + w.name + ")");
+    if (d.tag == kNone) {
+      problems.push_back({true, d.text + ": no repository is tagged @" + w.tag, {"world: needs " + d.text}});
+      continue;
+    }
+    if (d.name == kNone && !d.conflict) {
+      problems.push_back({true, w.name + ": no package provides it", {"world: needs " + d.text}});
+      continue;
+    }
     out.push_back(std::move(d));
   }
   return out;
@@ -39,25 +44,31 @@ base::Result<std::vector<Dep>> world_deps(const Universe& u, const std::vector<a
 
 // Runs attempts depth-first over sets of excluded choices: when an attempt fails, each of
 // the (up to 3) latest choices involved in the failure is excluded in turn. The total
-// number of attempts is bounded, so a hopeless world fails fast with the first error.
+// number of attempts is bounded, so a hopeless world fails fast. The error names every
+// problem of the first attempt (the one without exclusions), after `problems`.
 base::Result<std::vector<PkgId>> solve_ids(const Universe& u, const std::vector<Dep>& world,
-                                           const std::vector<Ban>& initial) {
-  std::optional<base::Error> first;
+                                           const std::vector<Ban>& initial, std::vector<detail::Problem> problems) {
+  std::optional<std::vector<detail::Problem>> first;
   std::vector<std::vector<Ban>> todo{initial};
   for (int attempt = 0; attempt < kMaxAttempts && !todo.empty(); ++attempt) {
     std::vector<Ban> bans = std::move(todo.back());
     todo.pop_back();
     detail::State state(u, world, bans);
     auto failure = state.run();
-    if (!failure) return state.selection();
-    if (!first) first = failure->error;
+    if (!failure) {
+      if (problems.empty()) return state.selection();
+      first.reset();  // the rest solves: the missing world entries are the whole story
+      break;
+    }
+    if (!first) first = failure->problems;
     for (auto it = failure->culprits.rbegin(); it != failure->culprits.rend(); ++it) {
       std::vector<Ban> next = bans;
       next.push_back(Ban{*it, Why::kBanned});
       todo.push_back(std::move(next));
     }
   }
-  return tl::unexpected(*first);
+  if (first) problems.insert(problems.end(), first->begin(), first->end());
+  return tl::unexpected(detail::to_error(problems));
 }
 
 std::string arch_of(const Universe& u, size_t index) {
@@ -96,25 +107,23 @@ std::vector<std::vector<Ban>> missing_elsewhere(const std::vector<const Universe
 }  // namespace
 
 base::Result<Solution> solve(const Universe& u, const std::vector<apk::Dependency>& world) {
-  TRY_ASSIGN(auto deps, world_deps(u, world));
-  TRY_ASSIGN(auto ids, solve_ids(u, deps, {}));
+  std::vector<detail::Problem> problems;
+  auto deps = world_deps(u, world, problems);
+  TRY_ASSIGN(auto ids, solve_ids(u, deps, {}, std::move(problems)));
   return Solution{install_order(u, ids)};
 }
 
 base::Result<std::vector<Solution>> solve_multi(const std::vector<const Universe*>& us,
                                                 const std::vector<apk::Dependency>& world) {
   std::vector<std::vector<Dep>> deps;
-  for (const Universe* u : us) {
-    auto d = world_deps(*u, world);
-    if (!d) return tl::unexpected(d.error().context(arch_of(*u, deps.size())));
-    deps.push_back(std::move(*d));
-  }
+  std::vector<std::vector<detail::Problem>> missing(us.size());
+  for (size_t i = 0; i < us.size(); ++i) deps.push_back(world_deps(*us[i], world, missing[i]));
   std::vector<std::vector<Ban>> bans = missing_elsewhere(us);
   constexpr int kMaxRounds = 8;
   std::vector<std::vector<PkgId>> ids(us.size());
   for (int round = 0; round < kMaxRounds; ++round) {
     for (size_t i = 0; i < us.size(); ++i) {
-      auto r = solve_ids(*us[i], deps[i], bans[i]);
+      auto r = solve_ids(*us[i], deps[i], bans[i], missing[i]);
       if (!r) return tl::unexpected(r.error().context(arch_of(*us[i], i)));
       ids[i] = std::move(*r);
     }

@@ -129,6 +129,7 @@ State::Key State::key(NameId n, bool required) const {
 
 void State::file(NameId n) {
   NameState& s = ns_[n];
+  if (s.failed) return;
   const bool required = s.requirers > 0;
   if (s.in_set && s.set_required == required) return;
   if (s.in_set) unresolved_.erase(key(n, s.set_required));
@@ -306,8 +307,25 @@ void State::discover(NameId root) {
 
 // ---- search -------------------------------------------------------------------------
 
-std::optional<Failure> State::apply(const Dep& d, Requirer by) {
+// Records a problem and goes on, so that one error names every problem; the culprits of
+// the first failure drive the next attempt.
+void State::fail(Failure f) {
+  constexpr size_t kMaxProblems = 8;
+  if (!failure_) {
+    failure_ = std::move(f);
+    return;
+  }
+  for (Problem& p : f.problems) {
+    if (failure_->problems.size() >= kMaxProblems) break;
+    bool known = false;
+    for (const Problem& q : failure_->problems) known = known || q.head == p.head;
+    if (!known) failure_->problems.push_back(std::move(p));
+  }
+}
+
+void State::apply(const Dep& d, Requirer by) {
   NameState& s = ns_[d.name];
+  s.requirements.push_back({by, &d});
   bool known = false;
   for (const Constraint& c : s.constraints) {
     if (c.dep->conflict == d.conflict && c.dep->op == d.op && c.dep->version == d.version) {
@@ -319,18 +337,17 @@ std::optional<Failure> State::apply(const Dep& d, Requirer by) {
   const auto& providers = u_.name(d.name).providers;
 
   if (d.conflict) {
-    if (PkgId other = selection_violates(d, by.pkg); other != kNone) return conflict_selected(d, by, other);
+    if (PkgId other = selection_violates(d, by.pkg); other != kNone) return fail(conflict_selected(d, by, other));
     for (const Provider& p : providers)
       if (p.pkg != by.pkg && matches(p, d)) exclude(p.pkg, Why::kConflict, d.name, kNone, by);
-    return std::nullopt;
+    return;
   }
 
-  if (d.versioned()) s.versioned_constraint = true;
   if (s.requirers++ == 0) s.first = by;
   if (s.locked != kNone) {
-    if (!matches(s.locked_by, d)) return conflict_locked(d, by);
+    if (!matches(s.locked_by, d)) return fail(conflict_locked(d, by));
   } else if (s.unversioned != kNone) {
-    if (d.versioned()) return conflict_locked(d, by);
+    if (d.versioned()) return fail(conflict_locked(d, by));
   } else {
     file(d.name);
     if (!s.forced_queued) {
@@ -343,7 +360,7 @@ std::optional<Failure> State::apply(const Dep& d, Requirer by) {
   const uint64_t pins = world ? (d.tag < 64 ? uint64_t{1} << d.tag : 0) : ps_[by.pkg].pins;
   if (!d.versioned() && !world) {
     // Unversioned constraints exclude nothing; only new pins need spreading.
-    if ((pins & ~s.pins_spread) == 0) return std::nullopt;
+    if ((pins & ~s.pins_spread) == 0) return;
     s.pins_spread |= pins;
   }
   for (const Provider& p : providers) {
@@ -361,10 +378,10 @@ std::optional<Failure> State::apply(const Dep& d, Requirer by) {
       exclude(p.pkg, Why::kConstraint, d.name, kNone, by);
     }
   }
-  return std::nullopt;
+  return;
 }
 
-std::optional<Failure> State::select(PkgId p, NameId for_name, bool had_choice) {
+void State::select(PkgId p, NameId for_name, bool had_choice) {
   PkgState& s = ps_[p];
   s.selected = true;
   s.had_choice = had_choice;
@@ -377,16 +394,10 @@ std::optional<Failure> State::select(PkgId p, NameId for_name, bool had_choice) 
 
   // apk-tools' rule: a name has one provider, except that several packages may provide it
   // without a version; a versioned and an unversioned provider of one name exclude each other.
-  auto assign = [&](NameId m, Provider prov, bool versioned) -> std::optional<Failure> {
+  auto assign = [&](NameId m, Provider prov, bool versioned) {
     NameState& st = ns_[m];
     const PkgId holder = st.locked != kNone ? st.locked : versioned ? st.unversioned : kNone;
-    if (holder != kNone && holder != p) {
-      Failure f{base::Error{base::ErrorCode::kConflict,
-                            "cannot install \"" + root(Requirer{p, nullptr}) + "\": " + pkg_text(p) + " and " +
-                                pkg_text(holder) + " both provide \"" + u_.name(m).text + "\""},
-                pick_culprits({p, holder})};
-      return f;
-    }
+    if (holder != kNone && holder != p) return fail(both_provide(m, p, holder));
     if (versioned) {
       st.locked = p;
       st.locked_by = prov;
@@ -398,24 +409,22 @@ std::optional<Failure> State::select(PkgId p, NameId for_name, bool had_choice) 
     unfile(m);
     changed(m);
     for (PkgId q : u_.name(m).rinstall_if) check_install_if(q);
-    return std::nullopt;
   };
-  if (auto f = assign(pkg.name, Provider{p, kNone}, true)) return f;
+  assign(pkg.name, Provider{p, kNone}, true);
   for (uint32_t i = 0; i < pkg.provides.size(); ++i)
-    if (auto f = assign(pkg.provides[i].name, Provider{p, i}, !pkg.provides[i].version.empty())) return f;
-  for (const Dep& d : pkg.depends)
-    if (auto f = apply(d, Requirer{p, &d})) return f;
-  return std::nullopt;
+    assign(pkg.provides[i].name, Provider{p, i}, !pkg.provides[i].version.empty());
+  for (const Dep& d : pkg.depends) apply(d, Requirer{p, &d});
 }
 
-std::optional<Failure> State::resolve(NameId n) {
+void State::resolve(NameId n) {
   unfile(n);
-  if (resolved(n)) return std::nullopt;
+  if (resolved(n) || ns_[n].failed) return;
   std::vector<Provider> c;
   candidates(n, c, SIZE_MAX);
   if (c.empty()) {
-    if (ns_[n].requirers == 0) return std::nullopt;  // install_if with nothing eligible
-    return no_candidate(n);
+    if (ns_[n].requirers == 0) return;  // install_if with nothing eligible
+    ns_[n].failed = true;
+    return fail(no_candidate(n));
   }
   Provider best = c[0];
   for (size_t i = 1; i < c.size(); ++i)
@@ -428,10 +437,12 @@ std::optional<Failure> State::resolve(NameId n) {
     for (const Pkg::Provide& pr : u_.pkg(best.pkg).provides) {
       if (!pr.version.empty() || ns_[pr.name].requirers == 0 || resolved(pr.name)) continue;
       candidates(pr.name, other, 1);
-      if (other.empty()) return no_candidate(pr.name);
+      if (!other.empty()) continue;
+      ns_[pr.name].failed = true;
+      return fail(no_candidate(pr.name));
     }
   }
-  return select(best.pkg, n, c.size() > 1);
+  select(best.pkg, n, c.size() > 1);
 }
 
 std::optional<Failure> State::run() {
@@ -458,7 +469,7 @@ std::optional<Failure> State::run() {
     return u_.name(a->name).text < u_.name(b->name).text;
   });
   for (const Dep* d : world)
-    if (auto f = apply(*d, Requirer{kNone, d})) return f;
+    apply(*d, Requirer{kNone, d});
 
   std::vector<Provider> c;
   for (;;) {
@@ -467,17 +478,17 @@ std::optional<Failure> State::run() {
       const NameId n = forced_.front();
       forced_.pop_front();
       ns_[n].forced_queued = false;
-      if (ns_[n].requirers == 0 || resolved(n)) continue;
+      if (ns_[n].requirers == 0 || resolved(n) || ns_[n].failed) continue;
       candidates(n, c, 2);
       if (c.size() != 1) continue;
       unfile(n);
-      if (auto f = select(c[0].pkg, n, false)) return f;
+      select(c[0].pkg, n, false);
       continue;
     }
     if (unresolved_.empty()) break;
-    if (auto f = resolve(std::get<2>(*unresolved_.begin()))) return f;
+    resolve(std::get<2>(*unresolved_.begin()));
   }
-  return std::nullopt;
+  return std::move(failure_);
 }
 
 }  // namespace solver::detail

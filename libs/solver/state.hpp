@@ -68,7 +68,7 @@ struct NameState {
   bool set_required = false;  // the key the name is filed under in the unresolved set
   bool forced_queued = false;
   bool iif_wanted = false;
-  bool versioned_constraint = false;
+  bool failed = false;  // reported as a problem; not decided again
   uint32_t order = 0;  // when discovery finished the name (see discover); decided highest first
   uint32_t requirers = 0;
   uint64_t pins_spread = 0;  // pins already passed to providers by unversioned constraints
@@ -76,13 +76,25 @@ struct NameState {
   Provider locked_by{kNone, kNone};
   PkgId unversioned = kNone;  // first selected unversioned provider
   Requirer first;
-  std::vector<Constraint> constraints;
+  std::vector<Constraint> constraints;   // distinct constraints, for matching
+  std::vector<Constraint> requirements;  // every requirement, in order, for messages
+};
+
+// One reason a solve failed, for the error block: a headline and the requirements behind
+// it, each with the chain that led to it ("world -> a-3 -> b-1: needs d<2.0").
+struct Problem {
+  bool not_found = false;  // a name nothing provides (or a missing repository tag)
+  std::string head;
+  std::vector<std::string> lines;
 };
 
 struct Failure {
-  base::Error error;
+  std::vector<Problem> problems;
   std::vector<PkgId> culprits;  // choices worth excluding on a next attempt, latest first
 };
+
+// The error of a failed solve: every problem in one block.
+base::Error to_error(const std::vector<Problem>& problems);
 
 struct Ban {
   PkgId pkg;
@@ -92,16 +104,18 @@ struct Ban {
 class State {
  public:
   State(const Universe& u, const std::vector<Dep>& world, const std::vector<Ban>& bans);
-  // Runs the attempt; on success selection() holds the chosen packages.
+  // Runs the attempt; on success selection() holds the chosen packages. A failure holds
+  // every problem met: the attempt goes on past the first one.
   std::optional<Failure> run();
   const std::vector<PkgId>& selection() const { return selected_; }
 
  private:
   // Search.
   void discover(NameId root);
-  std::optional<Failure> apply(const Dep& d, Requirer by);
-  std::optional<Failure> select(PkgId p, NameId for_name, bool had_choice);
-  std::optional<Failure> resolve(NameId n);
+  void apply(const Dep& d, Requirer by);
+  void select(PkgId p, NameId for_name, bool had_choice);
+  void resolve(NameId n);
+  void fail(Failure f);
   void exclude(PkgId p, Why why, NameId name, PkgId other, Requirer by);
   void changed(NameId n);
   void recheck(PkgId p, NameId only);
@@ -124,16 +138,22 @@ class State {
   void candidates(NameId n, std::vector<Provider>& out, size_t limit) const;
 
   // Messages (explain.cpp).
+  struct Need {  // a requirement on a name, with the chain that led to it
+    std::string path;
+    const Dep* dep;
+  };
   std::string pkg_text(PkgId p) const;
-  std::string chain(Requirer by) const;
-  std::string chain_to(Requirer by, NameId n) const;
-  std::string root(Requirer by) const;
-  std::string who(Requirer by) const;
-  std::string why_excluded(PkgId p, int depth) const;
-  std::string why_unsatisfiable(const Dep& d, int depth) const;
+  std::string path(Requirer by) const;
+  std::string line(const Need& n) const;
+  std::vector<Need> needs_on(NameId n, bool conflicts) const;
+  std::string available(NameId n) const;
+  std::vector<Problem> explain_name(NameId n, const std::vector<Need>& extra, int depth) const;
+  std::vector<Problem> explain_provider(NameId n, const std::vector<Need>& needs, PkgId b, int depth) const;
+  std::string why_chosen(PkgId q) const;
   Failure no_candidate(NameId n) const;
   Failure conflict_locked(const Dep& d, Requirer by) const;
   Failure conflict_selected(const Dep& d, Requirer by, PkgId other) const;
+  Failure both_provide(NameId m, PkgId p, PkgId holder) const;
   std::vector<PkgId> pick_culprits(std::vector<PkgId> involved) const;
 
   const Universe& u_;
@@ -149,6 +169,7 @@ class State {
   // (only unversioned providers: those go last, discovery order, highest first)
   using Key = std::tuple<int, int64_t, NameId>;
   std::set<Key> unresolved_;
+  std::optional<Failure> failure_;
   Key key(NameId n, bool required) const;
 };
 
