@@ -5,8 +5,9 @@
 //   - every required name is satisfied by exactly one selected provider; constraints from
 //     several dependents on one name are intersected; a versioned provide
 //     ("so:libc.so.6=6", "py3-numpy=1.26") is treated like a package name: only one
-//     provider of it is installed; an unversioned provide satisfies unversioned
-//     dependencies only and never excludes anything;
+//     provider of it is installed; several packages may provide a name without a version
+//     ("cmd:sh"), which satisfies unversioned dependencies only, but never beside a
+//     versioned provider or the package of that name (apk-tools' rule);
 //   - among candidates: preferred pinning, then (our fix for apko#2208, between versions
 //     of one package) the version its origin was already selected at, then the highest
 //     version for the requested name, the highest own version when the names are equal,
@@ -46,9 +47,15 @@ struct Solution {
   std::vector<size_t> packages;
 };
 
-// Errors (kConflict, or kNotFound when nothing provides a name) are one line naming the
-// chain, e.g. `cannot install "foo": foo-1.0-r0 depends on "bar>=2", but the highest
-// available bar is 1.5-r0 (required by: world -> foo -> bar)`.
+// Errors (kConflict; kNotFound when every problem is a name nothing provides) are one block
+// naming every problem and, under each, every requirement behind it with the chain of
+// packages that led there:
+//   cannot install the requested packages:
+//     d: no package satisfies every requirement (chosen: d-2.0; available: d-2.0, d-1.5, d-1.0)
+//       world: needs d>1.5
+//       world -> a-3 -> b-1: needs d<2.0
+//     nonexistent: no package provides it
+//       world: needs nonexistent
 base::Result<Solution> solve(const Universe& u, const std::vector<apk::Dependency>& world);
 
 // Solves every universe (one per architecture) so that a name+version is only used if it

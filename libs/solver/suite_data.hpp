@@ -15,7 +15,7 @@
 namespace solver::testing {
 
 struct SuiteCase {
-  std::string name, mirrors, not_modelled, differs;
+  std::string name, mirrors, not_modelled, differs, known_gap;
   std::vector<std::string> repos, world, expect, apk_result;
   bool has_world = false;
   int line = 0;
@@ -142,13 +142,14 @@ inline SuiteData load_suite(const std::string& dir) {
     SuiteCase& c = d.cases.back();
     const std::string& key = w[0];
     std::vector<std::string> rw(w.begin() + 1, w.end());
-    if (key == "mirrors") c.mirrors = rest;
+    if (key == "mirrors" || key == "about") c.mirrors = rest;
     else if (key == "apk-args" || key == "installed") continue;
     else if (key == "repos") c.repos = rw;
     else if (key == "world") { c.world = rw; c.has_world = true; }
     else if (key == "expect") c.expect = rw;
     else if (key == "apk-result") c.apk_result = rw;
     else if (key == "differs") c.differs = rest;
+    else if (key == "known-gap") c.known_gap = rest;
     else if (key == "not-modelled") c.not_modelled = rest;
     else d.error = where + "unknown key " + key;
   }
