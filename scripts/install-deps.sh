@@ -13,7 +13,8 @@ case "$what" in
     # and the host packages the offline bootstrap repository is made from.
     pkgs+=(bubblewrap podman runc skopeo umoci docker-registry python3 python3-jsonschema pigz
            busybox-static dash tar make gcc gcc-12 cpp-12 binutils libc6-dev linux-libc-dev
-           libgcc-12-dev libgcc-s1 ca-certificates curl dpkg-dev) ;;
+           libgcc-12-dev libgcc-s1 ca-certificates curl dpkg-dev
+           zsh fish) ;;  # zsh and fish: the completion scripts are checked with them
 esac
 missing=()
 for p in "${pkgs[@]}"; do
