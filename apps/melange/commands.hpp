@@ -20,5 +20,10 @@ cli::Command package_version_command();
 cli::Command bump_command();
 cli::Command build_command();
 cli::Command test_command();
+cli::Command rebuild_command();
+cli::Command update_cache_command();
+cli::Command scan_command();
+cli::Command license_check_command();
+cli::Command source_command();
 
 }  // namespace melange_app

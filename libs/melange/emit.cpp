@@ -70,7 +70,7 @@ fs::path package_output_path(const fs::path& out_dir, const apk::PackageInfo& in
   return out_dir / info.arch / (info.nevr() + ".apk");
 }
 
-base::Result<EmitResult> emit_package(const EmitInput& in) {
+base::Result<AnalyzedInfo> analyzed_package_info(const EmitInput& in) {
   const std::string what = "emit " + in.info.name;
   if (in.info.name.empty() || in.info.version.empty() || in.info.arch.empty())
     return base::fail(base::ErrorCode::kInvalidInput, what + ": package name, version and arch are required");
@@ -87,11 +87,22 @@ base::Result<EmitResult> emit_package(const EmitInput& in) {
   so.related_dirs = in.related_dirs;
   TRY_ASSIGN(ScaResult sca, with_context(analyze(in.package_dir, so), what));
 
-  apk::PackageInfo info = in.info;
-  info.depends = sca.depends;
-  info.provides = sca.provides;
-  info.vendored = sca.vendored;
-  info.triggers.clear();
+  AnalyzedInfo r;
+  r.info = in.info;
+  r.info.depends = sca.depends;
+  r.info.provides = sca.provides;
+  r.info.vendored = sca.vendored;
+  r.info.triggers.clear();
+  if (in.scriptlets && !in.scriptlets->trigger_script.empty()) r.info.triggers = in.scriptlets->trigger_paths;
+  r.sca = std::move(sca);
+  return r;
+}
+
+base::Result<EmitResult> emit_package(const EmitInput& in) {
+  const std::string what = "emit " + in.info.name;
+  TRY_ASSIGN(AnalyzedInfo analyzed, analyzed_package_info(in));
+  apk::PackageInfo info = std::move(analyzed.info);
+  ScaResult sca = std::move(analyzed.sca);
   std::vector<apk::ControlFile> control;
   if (!in.config_yaml.empty()) control.push_back({".melange.yaml", in.config_yaml, 0644});
   if (in.scriptlets) add_scriptlets(*in.scriptlets, control, info);

@@ -79,6 +79,16 @@ struct EmitResult {
 
 base::Result<EmitResult> emit_package(const EmitInput& in);
 
+// The .PKGINFO metadata emit_package() writes, without writing anything: `in.info` with
+// SCA's depends/provides/vendored for in.package_dir (step 1) and the trigger paths of
+// in.scriptlets (step 4). installed_size, datahash and checksum are left as given.
+// `melange scan` regenerates an existing package's .PKGINFO with it.
+struct AnalyzedInfo {
+  apk::PackageInfo info;
+  ScaResult sca;
+};
+base::Result<AnalyzedInfo> analyzed_package_info(const EmitInput& in);
+
 // <out>/<arch>/<name>-<version>.apk
 std::filesystem::path package_output_path(const std::filesystem::path& out_dir, const apk::PackageInfo& info);
 
