@@ -6,6 +6,7 @@
 // reader sees either no file or a complete one, even with concurrent writers.
 #pragma once
 
+#include <cstdint>
 #include <filesystem>
 #include <optional>
 #include <string_view>
@@ -13,6 +14,12 @@
 #include "base/error.hpp"
 
 namespace fetch {
+
+// What a cache directory holds (regular files and their bytes, symlinks not followed).
+struct CacheUsage {
+  uint64_t files = 0;
+  uint64_t bytes = 0;
+};
 
 class Cache {
  public:
@@ -25,6 +32,14 @@ class Cache {
   const std::filesystem::path& dir() const { return dir_; }
 
   static bool valid_key(std::string_view key);
+
+  // What `dir` holds (nothing when it does not exist); an error if it is not a directory.
+  static base::Result<CacheUsage> usage(const std::filesystem::path& dir);
+  // Removes `dir` and everything in it (apko clean), after the same checks and
+  // check_removable().
+  static base::Result<CacheUsage> remove(const std::filesystem::path& dir);
+  // Refuses the filesystem root and the home directory as a cache to remove.
+  static base::Status check_removable(const std::filesystem::path& dir);
 
  private:
   std::filesystem::path dir_;

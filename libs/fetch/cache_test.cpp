@@ -91,5 +91,31 @@ TEST(Cache, ConcurrentWritersNeverExposePartialEntries) {
   EXPECT_EQ(n, 1u);
 }
 
+TEST(Cache, UsageAndRemove) {
+  auto dir = base::TempDir::create("ma-cache-clean-");
+  ASSERT_TRUE(dir);
+  const fs::path c = dir->path() / "cache";
+  auto none = Cache::usage(c);
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->files, 0u);
+  Cache cache(c);
+  ASSERT_TRUE(cache.put("sha256/aa", "12345"));
+  ASSERT_TRUE(cache.put("repo/x86_64/APKINDEX.tar.gz", "abc"));
+  fs::create_symlink("/etc/passwd", c / "link");  // not followed, not counted
+  auto u = Cache::usage(c);
+  ASSERT_TRUE(u);
+  EXPECT_EQ(u->files, 2u);
+  EXPECT_EQ(u->bytes, 8u);
+  auto removed = Cache::remove(c);
+  ASSERT_TRUE(removed) << removed.error().message;
+  EXPECT_EQ(removed->bytes, 8u);
+  EXPECT_FALSE(fs::exists(c));
+  EXPECT_TRUE(fs::exists("/etc/passwd"));
+  ASSERT_TRUE(base::write_file_atomic(dir->path() / "file", "x"));
+  EXPECT_FALSE(Cache::usage(dir->path() / "file"));  // not a directory
+  EXPECT_FALSE(Cache::remove("/"));
+  EXPECT_FALSE(Cache::remove("/tmp/.."));
+}
+
 }  // namespace
 }  // namespace fetch
