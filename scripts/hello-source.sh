@@ -23,5 +23,6 @@ trap 'rm -rf "$tmp"' EXIT
   (cd "$tmp" && $SUDO apt-get update -qq && apt-get source --download-only -qq hello >/dev/null)
 src=$(ls "$tmp"/hello_2.10.orig.tar.gz 2>/dev/null) || { echo "hello-source: Debian no longer has hello 2.10" >&2; exit 1; }
 echo "$sha  $src" | sha256sum -c --status || { echo "hello-source: checksum mismatch for $src" >&2; exit 1; }
-cp "$src" "$out.tmp" && mv "$out.tmp" "$out"
+part=$(mktemp "$out.XXXXXX")  # concurrent callers each write their own, then rename
+cp "$src" "$part" && mv "$part" "$out"
 echo "$out"

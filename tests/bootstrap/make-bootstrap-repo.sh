@@ -34,6 +34,11 @@ out=$cache/bootstrap-$key
 if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
 [ -x "$MKAPK" ] || { echo "make-bootstrap-repo: $MKAPK not built" >&2; exit 1; }
 mkdir -p "$cache"
+# ctest runs e2e tests in parallel: the first one builds the repository while the others wait
+# for it (a second build would re-sign everything with a new key under their feet).
+exec 9>"$cache/.bootstrap.lock"
+flock 9
+if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
 tmp=$(mktemp -d "$cache/.bootstrap.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/repo/$arch" "$tmp/stage"
@@ -100,7 +105,7 @@ mk ca-certificates-bundle 1-r0 "$c"
 bb=$s/build-base; stage "$bb" "${build_pkgs[@]}"
 ln -sf gcc "$bb/usr/bin/cc"
 mapfile -t prov < <(so_provides "$bb")
-mk build-base 1-r0 "$bb" --depend glibc --depend libgcc --depend busybox --provide cmd:gcc --provide cmd:make "${prov[@]}"
+mk build-base 1-r0 "$bb" --depend glibc --depend libgcc --depend busybox --provide cmd:gcc=1-r0 --provide cmd:make=1-r0 "${prov[@]}"
 
 x=$s/busybox; stage "$x" "${bb_pkgs[@]}"
 rm -f "$x/usr/bin/sh"
@@ -116,7 +121,22 @@ cp -a /usr/bin/dash "$x/usr/bin/sh"
   mkdir -p "$x/$(dirname "$rel")"
   ln -s /usr/bin/busybox "$x/$rel"
 done
-mk busybox 1.35-r0 "$x" --depend glibc --provide cmd:sh --provide /bin/sh
+# cmd: provides carry a version, as melange writes them (Wolfi): a provide without a version and
+# without provider_priority is never picked on its own (apk-tools' rule, libs/solver).
+mk busybox 1.35-r0 "$x" --depend glibc --provide cmd:sh=1.35-r0 --provide /bin/sh=1.35-r0
+
+# Stand-ins for the names melange's built-in pipelines need (the same as Chainguard melange's)
+# that no package above is called: empty packages depending on the one that holds the tool here
+# (make, binutils: build-base; wget: busybox), or on nothing where this repository has no such
+# tool (autoconf, automake, libtool: autoconf/configure runs autoreconf only for sources without
+# a configure script; scanelf: strip and split/debug read ELF headers themselves without it).
+mkdir -p "$s/empty"
+for n in make:build-base binutils:build-base wget:busybox autoconf: automake: libtool: scanelf:; do
+  name=${n%%:*} dep=${n#*:}
+  "$MKAPK" --name "$name" --version 0-r0 --arch "$arch" --mtime "$SDE" --license "GPL-2.0-or-later" \
+    --description "stand-in: ${dep:-nothing in this bootstrap repository} provides $name here" \
+    ${dep:+--depend "$dep"} --signing-key "$tmp/repo/bootstrap.rsa" --out "$tmp/repo/$arch/$name-0-r0.apk" "$s/empty"
+done
 
 "$MELANGE_BIN" --log-level warn index -o "$tmp/repo/$arch/APKINDEX.tar.gz" --signing-key "$tmp/repo/bootstrap.rsa" \
   --description "bootstrap from Debian packages" "$tmp/repo/$arch"/*.apk
