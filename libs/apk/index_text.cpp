@@ -13,7 +13,7 @@ bool parse_number(std::string_view s, Int* out) {
   return ec == std::errc() && p == s.data() + s.size();
 }
 
-base::Error line_error(size_t line, std::string what) {
+base::Error index_line_error(size_t line, std::string what) {
   return base::Error{base::ErrorCode::kFormat, "APKINDEX line " + std::to_string(line) + ": " + std::move(what), {}};
 }
 
@@ -133,7 +133,7 @@ base::Result<IndexText> IndexText::parse(std::string buffer) {
   IndexEntry cur;
   auto finish = [&]() -> base::Status {
     if (cur.name.empty())
-      return tl::unexpected(line_error(cur.line, "record has no P: (package name) field"));
+      return tl::unexpected(index_line_error(cur.line, "record has no P: (package name) field"));
     out.entries_.push_back(cur);
     cur = IndexEntry{};
     in_record = false;
@@ -148,14 +148,14 @@ base::Result<IndexText> IndexText::parse(std::string buffer) {
       if (in_record) TRY(finish());
     } else {
       if (len < 2 || p[1] != ':')
-        return tl::unexpected(line_error(line_no, "expected 'X:value'"));
+        return tl::unexpected(index_line_error(line_no, "expected 'X:value'"));
       if (!in_record) {
         in_record = true;
         cur.line = static_cast<uint32_t>(line_no);
       }
       std::string_view value(p + 2, len - 2);
       if (!set_index_field(cur, p[0], value))
-        return tl::unexpected(line_error(line_no, std::string("bad number in ") + p[0] + ": field"));
+        return tl::unexpected(index_line_error(line_no, std::string("bad number in ") + p[0] + ": field"));
     }
     if (!nl) break;
     p = nl + 1;

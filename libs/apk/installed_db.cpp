@@ -8,7 +8,7 @@
 namespace apk {
 namespace {
 
-base::Error line_error(size_t line, std::string what) {
+base::Error db_line_error(size_t line, std::string what) {
   return base::Error{base::ErrorCode::kFormat, "installed db line " + std::to_string(line) + ": " + std::move(what), {}};
 }
 
@@ -117,7 +117,7 @@ base::Result<std::vector<InstalledPackage>> parse_installed_db(std::string_view 
 
   auto finish = [&]() -> base::Status {
     if (fields.name.empty())
-      return tl::unexpected(line_error(record_line, "record has no P: (package name) field"));
+      return tl::unexpected(db_line_error(record_line, "record has no P: (package name) field"));
     std::vector<InstalledDir> dirs = std::move(pkg.dirs);
     pkg.info = fields.to_info();
     pkg.dirs = std::move(dirs);
@@ -141,7 +141,7 @@ base::Result<std::vector<InstalledPackage>> parse_installed_db(std::string_view 
       if (in_record) TRY(finish());
       continue;
     }
-    if (line.size() < 2 || line[1] != ':') return tl::unexpected(line_error(line_no, "expected 'X:value'"));
+    if (line.size() < 2 || line[1] != ':') return tl::unexpected(db_line_error(line_no, "expected 'X:value'"));
     if (!in_record) {
       in_record = true;
       record_line = line_no;
@@ -155,22 +155,22 @@ base::Result<std::vector<InstalledPackage>> parse_installed_db(std::string_view 
         file = nullptr;
         break;
       case 'M':
-        if (!dir) return tl::unexpected(line_error(line_no, "M: before any F:"));
+        if (!dir) return tl::unexpected(db_line_error(line_no, "M: before any F:"));
         if (!parse_acl(v, &dir->uid, &dir->gid, &dir->mode))
-          return tl::unexpected(line_error(line_no, "bad M: value '" + std::string(v) + "'"));
+          return tl::unexpected(db_line_error(line_no, "bad M: value '" + std::string(v) + "'"));
         break;
       case 'R':
-        if (!dir) return tl::unexpected(line_error(line_no, "R: before any F:"));
+        if (!dir) return tl::unexpected(db_line_error(line_no, "R: before any F:"));
         dir->files.push_back(InstalledFile{std::string(v)});
         file = &dir->files.back();
         break;
       case 'a':
-        if (!file) return tl::unexpected(line_error(line_no, "a: before any R:"));
+        if (!file) return tl::unexpected(db_line_error(line_no, "a: before any R:"));
         if (!parse_acl(v, &file->uid, &file->gid, &file->mode))
-          return tl::unexpected(line_error(line_no, "bad a: value '" + std::string(v) + "'"));
+          return tl::unexpected(db_line_error(line_no, "bad a: value '" + std::string(v) + "'"));
         break;
       case 'Z':
-        if (!file) return tl::unexpected(line_error(line_no, "Z: before any R:"));
+        if (!file) return tl::unexpected(db_line_error(line_no, "Z: before any R:"));
         file->checksum = v;
         break;
       case 'i':
@@ -179,7 +179,7 @@ base::Result<std::vector<InstalledPackage>> parse_installed_db(std::string_view 
         break;
       default:
         if (!set_index_field(fields, key, v))
-          return tl::unexpected(line_error(line_no, std::string("bad number in ") + key + ": field"));
+          return tl::unexpected(db_line_error(line_no, std::string("bad number in ") + key + ": field"));
     }
   }
   if (in_record) TRY(finish());

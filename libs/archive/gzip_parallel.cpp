@@ -98,7 +98,7 @@ std::vector<Block> deflate_blocks(std::string_view dict, std::string_view data, 
   return blocks;
 }
 
-void put_le32(std::string* s, uint32_t v) {
+void append_le32(std::string* s, uint32_t v) {
   for (int i = 0; i < 4; ++i) s->push_back(char((v >> (8 * i)) & 0xff));
 }
 
@@ -123,8 +123,8 @@ std::string gzip_parallel(std::string_view data, int level, size_t block_size, u
     out += b.out;
     crc = uint32_t(crc32_combine(crc, b.crc, z_off_t(b.in.size())));
   }
-  put_le32(&out, crc);
-  put_le32(&out, uint32_t(data.size()));
+  append_le32(&out, crc);
+  append_le32(&out, uint32_t(data.size()));
   return out;
 }
 
@@ -193,8 +193,8 @@ base::Status GzipSink::finish() {
   buffer_.clear();
   if (members_ == GzipMembers::kPerBlock) return base::ok();
   std::string trailer;
-  put_le32(&trailer, crc_);
-  put_le32(&trailer, uint32_t(total_in_));
+  append_le32(&trailer, crc_);
+  append_le32(&trailer, uint32_t(total_in_));
   return out_.write(trailer);
 }
 

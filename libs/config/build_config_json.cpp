@@ -1,5 +1,6 @@
 // BuildConfig as JSON for `melange compile`: melange's field names, empty fields omitted.
 #include "config/build_config.hpp"
+#include "config/json_put.hpp"
 
 namespace config {
 
@@ -7,21 +8,7 @@ using ojson = nlohmann::ordered_json;
 
 namespace {
 
-void put(ojson& j, const char* key, const std::string& v) {
-  if (!v.empty()) j[key] = v;
-}
-void put(ojson& j, const char* key, const std::vector<std::string>& v) {
-  if (!v.empty()) j[key] = v;
-}
-void put(ojson& j, const char* key, const OrderedMap& v) {
-  if (v.empty()) return;
-  ojson m = ojson::object();
-  for (const auto& [k, val] : v) m[k] = val;
-  j[key] = std::move(m);
-}
-void put(ojson& j, const char* key, ojson v) {
-  if (!v.empty()) j[key] = std::move(v);
-}
+using json_put::put;
 
 ojson steps_json(const std::vector<PipelineStep>& steps) {
   ojson a = ojson::array();

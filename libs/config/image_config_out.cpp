@@ -1,5 +1,6 @@
 // Serialisation of ImageConfig: JSON with apko's field names, and YAML for show-config.
 #include "config/image_config.hpp"
+#include "config/json_put.hpp"
 
 namespace config {
 
@@ -21,19 +22,9 @@ std::string redact_url(std::string_view url) {
   return out;
 }
 
-static void put(ojson& j, const char* key, const std::string& v) {
-  if (!v.empty()) j[key] = v;
-}
-static void put(ojson& j, const char* key, const std::vector<std::string>& v) {
-  if (!v.empty()) j[key] = v;
-}
-static void put(ojson& j, const char* key, const OrderedMap& v) {
-  if (v.empty()) return;
-  ojson m = ojson::object();
-  for (const auto& [k, val] : v) m[k] = val;
-  j[key] = std::move(m);
-}
-static void put(ojson& j, const char* key, const std::vector<NamedContent>& v) {
+using json_put::put;
+
+static void put(ojson& j, const char* key, const std::vector<NamedContent>& v) {  // runtime_keyring, certificates
   if (v.empty()) return;
   ojson a = ojson::array();
   for (const auto& nc : v) a.push_back(ojson{{"name", nc.name}, {"content", nc.content}});

@@ -127,6 +127,7 @@ base::Status unsupportedarch(const LintTree& t, const LintOptions& o, std::vecto
 std::string_view base_of(std::string_view p);
 std::string_view dir_of(std::string_view p);
 std::string_view ext_of(std::string_view p);
+inline bool is_dir(const LintEntry& e) { return e.type == archive::EntryType::kDir; }
 }  // namespace lint_detail
 
 }  // namespace melange

@@ -40,7 +40,6 @@ std::vector<std::string> compiled_test_uses(const CompiledPackage& pkg) {
 namespace lint_detail {
 namespace {
 
-bool is_dir(const LintEntry& e) { return e.type == archive::EntryType::kDir; }
 
 // One package-wide hit when some non-directory entry matches `pred` and none of
 // `test_pipelines` is among the package's test steps.
@@ -68,7 +67,6 @@ std::string lower(std::string_view s) {
   return out;
 }
 bool contains(std::string_view s, std::string_view needle) { return s.find(needle) != std::string_view::npos; }
-bool ends_with(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
 
 }  // namespace
 
@@ -108,7 +106,7 @@ base::Status unsupportedarch(const LintTree& t, const LintOptions&, std::vector<
       for (std::string_view sep : {"-", "_", "."}) {
         if (hit || names_supported) break;
         const std::string s(sep);
-        hit = contains(base, s + a + s) || contains(base, s + a + ".") || ends_with(base, s + a);
+        hit = contains(base, s + a + s) || contains(base, s + a + ".") || std::string_view(base).ends_with(s + a);
       }
       if (hit) {
         h.push_back({e.path, "path refers to the unsupported architecture " + a});

@@ -33,7 +33,6 @@ using archive::EntryType;
 bool starts_with(std::string_view s, std::string_view p) { return s.substr(0, p.size()) == p; }
 bool ends_with(std::string_view s, std::string_view p) { return s.size() >= p.size() && s.substr(s.size() - p.size()) == p; }
 bool ignored(std::string_view p) { return starts_with(p, "var/lib/db/sbom/"); }
-bool is_dir(const LintEntry& e) { return e.type == EntryType::kDir; }
 bool is_reg(const LintEntry& e) { return e.type == EntryType::kFile; }
 
 // Adds a hit for every non-directory entry matching `pred`.
