@@ -46,7 +46,7 @@ expect "scan" "$(complete_bash melange melange --log-level debug sc)" "an option
 expect "--out-dir" "$(complete_bash melange melange rebuild --out)" "melange rebuild --out<TAB>"
 touch conf.yaml
 expect "conf.yaml" "$(complete_bash melange melange build con)" "file names for the config argument"
-expect "build" "$(complete_bash apko apko bui)" "apko bui<TAB>"
+expect "publish" "$(complete_bash apko apko publ)" "apko publ<TAB>"
 expect "completion" "$(complete_bash apko apko compl)" "apko compl<TAB>"
 
 if command -v fish >/dev/null; then
