@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# melange rebuild: GNU hello 2.10 is built offline (bubblewrap, the bootstrap repository, its
+# melange rebuild: GNU hello 2.10 is built offline (SOURCE_DATE_EPOCH set) (bubblewrap, the bootstrap repository, its
 # tarball put into the source cache by `melange update-cache` from a server on 127.0.0.1),
 # then rebuilt from nothing but the package (its .melange.yaml, SBOM and .PKGINFO) plus the
 # signing key, repositories and cache given again: the rebuilt package must be byte for byte
@@ -28,25 +28,29 @@ kill $SERVER; wait $SERVER 2>/dev/null || true
 [ -f "cache/sha256:$HELLO_SHA" ] || fail "update-cache did not write cache/sha256:$HELLO_SHA: $(ls cache)"
 
 start=$(date +%s)
-"$MELANGE" build src/hello.yaml --runner bubblewrap --signing-key test.rsa "${STUB_ARGS[@]}" \
+SOURCE_DATE_EPOCH=1700000000 "$MELANGE" build src/hello.yaml --runner bubblewrap --signing-key test.rsa "${STUB_ARGS[@]}" \
   --cache-dir cache --out-dir out >build.log 2>&1 || fail "build failed: $(tail -5 build.log)"
 echo "build: $(( $(date +%s) - start )) s"
 grep -q "fetch: using .*sha256:$HELLO_SHA" build.log || fail "the build did not find update-cache's entry: $(grep fetch: build.log)"
 APK=out/$ARCH/hello-2.10-r0.apk
 [ -f "$APK" ] || fail "no $APK"
+pkginfo "$APK" | grep -qx "builddate = 1700000000" || fail "SOURCE_DATE_EPOCH not recorded: $(pkginfo "$APK")"
 
 # The rebuild, from another directory: nothing of src/ is needed.
 mkdir elsewhere
 ABS_STUB_ARGS=()
 for a in "${STUB_ARGS[@]}"; do if [ -e "$a" ]; then ABS_STUB_ARGS+=("$WORK/$a"); else ABS_STUB_ARGS+=("$a"); fi; done
 start=$(date +%s)
-( cd elsewhere && "$MELANGE" rebuild "$WORK/$APK" --signing-key "$WORK/test.rsa" "${ABS_STUB_ARGS[@]}" \
+# The build time comes from the package's builddate, whatever the environment says.
+( cd elsewhere && SOURCE_DATE_EPOCH=1 "$MELANGE" rebuild "$WORK/$APK" --signing-key "$WORK/test.rsa" "${ABS_STUB_ARGS[@]}" \
     --cache-dir "$WORK/cache" >../rebuild.out 2>../rebuild.log ) ||
   fail "rebuild failed or differs: $(cat rebuild.out) $(tail -3 rebuild.log)"
 echo "rebuild: $(( $(date +%s) - start )) s"
 cmp "$APK" "elsewhere/rebuilt-packages/$ARCH/hello-2.10-r0.apk" || fail "rebuilt bytes differ but rebuild said identical"
 grep -q "is identical" rebuild.log || fail "no 'identical' line: $(tail -3 rebuild.log)"
 [ ! -e elsewhere/rebuilt-packages/$ARCH/APKINDEX.tar.gz ] || fail "rebuild wrote an index (melange's does not)"
+
+grep -q "build date 1700000000" rebuild.log || fail "the rebuild did not take the recorded build date: $(grep rebuilding rebuild.log)"
 
 # Unsigned, the rebuilt package cannot match: the command fails and names the signature.
 rc=0
