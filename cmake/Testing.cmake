@@ -3,6 +3,12 @@
 include(GoogleTest)
 enable_testing()
 
+# Where the tests find their data: tests/data in this repository (real-world apks, indexes,
+# keys, the SPDX schema; see tests/data/PROVENANCE), and the OCI image-spec JSON schemas from
+# Debian's golang-github-opencontainers-image-spec-dev (scripts/install-deps.sh test).
+set(MA_TEST_DATA_DIR "${CMAKE_SOURCE_DIR}/tests/data")
+set(MA_OCI_SCHEMA_DIR "/usr/share/gocode/src/github.com/opencontainers/image-spec/schema")
+
 function(ma_add_library name)
   cmake_parse_arguments(A "" "" "SOURCES;DEPS;TESTS;TEST_DEPS" ${ARGN})
   add_library(ma_${name} STATIC ${A_SOURCES})
@@ -12,7 +18,8 @@ function(ma_add_library name)
     add_executable(ma_${name}_tests ${A_TESTS})
     target_link_libraries(ma_${name}_tests PRIVATE ma_${name} ma_testutil ${A_TEST_DEPS} GTest::gtest_main GTest::gmock)
     target_compile_definitions(ma_${name}_tests PRIVATE
-      MA_SHARED_DIR="${MA_SHARED_DIR}" MA_SOURCE_DIR="${CMAKE_SOURCE_DIR}"
+      MA_SOURCE_DIR="${CMAKE_SOURCE_DIR}" MA_TEST_DATA_DIR="${MA_TEST_DATA_DIR}"
+      MA_OCI_SCHEMA_DIR="${MA_OCI_SCHEMA_DIR}"
       MA_BINARY_DIR="${CMAKE_BINARY_DIR}")
     set_property(GLOBAL APPEND PROPERTY MA_UNIT_TEST_TARGETS ma_${name}_tests)
     gtest_discover_tests(ma_${name}_tests DISCOVERY_MODE PRE_TEST

@@ -10,8 +10,10 @@ pkgs=(build-essential cmake ninja-build ccache pkg-config git
 case "$what" in
   test|demo)
     # Runtime tools the tests and the demo drive: sandbox, container engine, registry, image tools,
-    # and the host packages the offline bootstrap repository is made from.
+    # the OCI image-spec JSON schemas (golang-github-opencontainers-image-spec-dev), and the host
+    # packages the offline bootstrap repository is made from.
     pkgs+=(bubblewrap podman runc skopeo umoci docker-registry python3 python3-jsonschema pigz
+           golang-github-opencontainers-image-spec-dev
            busybox-static dash tar make gcc gcc-12 cpp-12 binutils libc6-dev linux-libc-dev
            libgcc-12-dev libgcc-s1 ca-certificates curl dpkg-dev
            zsh fish) ;;  # zsh and fish: the completion scripts are checked with them

@@ -7,7 +7,7 @@
 // Modes are octal. apk-tools may append `:Q1<xattr checksum>` to M:/a: lines; it is read
 // and dropped. Fields `s:` (repository tag) and `f:` (broken flags) are ignored.
 //
-// Two writers, checked byte for byte against real databases in the fixtures:
+// Two writers, checked byte for byte against real databases in tests/data:
 //  - DbStyle::kApko (default): what apko writes (/usr/lib/apk/db/installed in its images):
 //    P V A L T o m U D p [r] [q] c i t S I k C, every field always present, `i:` in Go's
 //    slice syntax (`i:[]`, `i:[a b]`), modes as %04o (`a:0:0:0755`); an unset provider

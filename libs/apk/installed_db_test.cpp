@@ -6,11 +6,12 @@
 #include <random>
 
 #include "base/fs.hpp"
+#include "testutil/testutil.hpp"
 
 namespace apk {
 namespace {
 
-std::string fixture(const std::string& rel) { return std::string(MA_SHARED_DIR) + "/fixtures/" + rel; }
+std::string fixture(const std::string& rel) { return (testutil::test_data_dir() / rel).string(); }
 
 std::vector<InstalledPackage> sample() {
   InstalledPackage p;
@@ -122,7 +123,7 @@ base::Result<std::string> load(const std::string& rel) { return base::read_file(
 // apko's own database (wolfi-base image): byte for byte with DbStyle::kApko.
 TEST(InstalledDb, RealApkoDatabaseRoundTripsByteForByte) {
   auto text = load("apko-apk-testdata/installed/wolfi-base");
-  if (!text) GTEST_SKIP() << "fixture not found: " << text.error().to_string();
+  ASSERT_TRUE(text) << text.error().to_string();
   auto r = parse_installed_db(*text);
   ASSERT_TRUE(r) << r.error().to_string();
   ASSERT_EQ(r->size(), 15u);
@@ -137,7 +138,7 @@ TEST(InstalledDb, RealApkoDatabaseRoundTripsByteForByte) {
 // A database written by apk-tools 2.x: byte for byte with DbStyle::kApkTools.
 TEST(InstalledDb, RealApkToolsDatabaseRoundTripsByteForByte) {
   auto text = load("apko-apk-testdata/root/usr/lib/apk/db/installed");
-  if (!text) GTEST_SKIP() << "fixture not found: " << text.error().to_string();
+  ASSERT_TRUE(text) << text.error().to_string();
   auto r = parse_installed_db(*text);
   ASSERT_TRUE(r) << r.error().to_string();
   ASSERT_EQ(r->size(), 14u);
@@ -155,7 +156,7 @@ TEST(InstalledDb, RealApkToolsDatabaseRoundTripsByteForByte) {
 // survive write -> parse unchanged.
 TEST(InstalledDb, MixedLayoutDatabasesParse) {
   auto redis = load("apko-apk-testdata/installed/redis-operator-compat");
-  if (!redis) GTEST_SKIP() << "fixture not found: " << redis.error().to_string();
+  ASSERT_TRUE(redis) << redis.error().to_string();
   auto r = parse_installed_db(*redis);
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->size(), 16u);

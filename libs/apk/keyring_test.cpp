@@ -9,16 +9,14 @@
 #include <vector>
 
 #include "base/fs.hpp"
+#include "testutil/testutil.hpp"
 
 namespace apk {
 namespace {
 
 namespace fs = std::filesystem;
 
-const fs::path kFixtures = fs::path(MA_SHARED_DIR) / "fixtures";
-
-#define SKIP_WITHOUT_FIXTURES() \
-  if (!fs::exists(kFixtures / "keys")) GTEST_SKIP() << "fixtures not present under " << kFixtures
+const fs::path kData = testutil::test_data_dir();
 
 std::string run_capture(const std::string& cmd) {
   std::string out;
@@ -77,7 +75,7 @@ void check_signed_file(const Keyring& keyring, const fs::path& rel, std::string_
   SCOPED_TRACE(rel.string());
   auto tmp = base::TempDir::create();
   ASSERT_TRUE(tmp);
-  fs::path file = kFixtures / rel;
+  fs::path file = kData / rel;
   auto bytes = base::read_file(file);
   ASSERT_TRUE(bytes) << bytes.error().message;
   std::vector<size_t> ends = member_ends(file);
@@ -96,26 +94,24 @@ void check_signed_file(const Keyring& keyring, const fs::path& rel, std::string_
 }
 
 TEST(KeyringFixtures, AlpineKeysAndRealSignatures) {
-  SKIP_WITHOUT_FIXTURES();
   Keyring k;
-  ASSERT_TRUE(k.add_dir(kFixtures / "keys/alpine"));
+  ASSERT_TRUE(k.add_dir(kData / "keys/alpine"));
   EXPECT_EQ(k.size(), 19u);
   const std::string key = "alpine-devel@lists.alpinelinux.org-616ae350.rsa.pub";
   ASSERT_NE(k.find(key), nullptr);
   EXPECT_EQ(k.find(key)->bits(), 4096);
   EXPECT_EQ(k.find("alpine-devel@lists.alpinelinux.org-4a6a0840.rsa.pub")->bits(), 2048);
-  // Offsets documented in fixtures/README.md: [(0,666),(666,2229),(2229,11012)].
-  EXPECT_EQ(member_ends(kFixtures / "apko-apk-testdata/alpine-317/alpine-baselayout-3.2.0-r23.apk"),
+  // Its three gzip members (signature, control, data): [(0,666),(666,2229),(2229,11012)].
+  EXPECT_EQ(member_ends(kData / "apko-apk-testdata/alpine-317/alpine-baselayout-3.2.0-r23.apk"),
             (std::vector<size_t>{666, 2229, 11012}));
   check_signed_file(k, "apko-apk-testdata/alpine-317/alpine-baselayout-3.2.0-r23.apk", key, Expect::kVerifies);
   check_signed_file(k, "apko-apk-testdata/alpine-317/APKINDEX.tar.gz", key, Expect::kVerifies, true);
 }
 
 TEST(KeyringFixtures, WolfiSignaturesIncludingTamperedPackages) {
-  SKIP_WITHOUT_FIXTURES();
   Keyring k;
-  ASSERT_TRUE(k.add_dir(kFixtures / "keys/wolfi"));
-  ASSERT_TRUE(k.add_dir(kFixtures / "keys/chainguard"));
+  ASSERT_TRUE(k.add_dir(kData / "keys/wolfi"));
+  ASSERT_TRUE(k.add_dir(kData / "keys/chainguard"));
   EXPECT_EQ(k.size(), 4u);
   const std::string key = "wolfi-signing.rsa.pub";
   for (const char* ok : {"kubeflow-pipelines-2.1.3-r7.apk", "libcap-2.69-r0.apk", "ruby3.2-base64-0.2.0-r2.apk",
@@ -126,12 +122,11 @@ TEST(KeyringFixtures, WolfiSignaturesIncludingTamperedPackages) {
 }
 
 TEST(KeyringFixtures, MelangeSignedTestRepos) {
-  SKIP_WITHOUT_FIXTURES();
   Keyring k;
-  ASSERT_TRUE(k.add_file(kFixtures / "apko-cli-testdata/melange.rsa.pub"));
-  ASSERT_TRUE(k.add_file(kFixtures / "apko-cli-testdata/private_packages/private_pkg_key.rsa.pub"));
+  ASSERT_TRUE(k.add_file(kData / "apko-cli-testdata/melange.rsa.pub"));
+  ASSERT_TRUE(k.add_file(kData / "apko-cli-testdata/private_packages/private_pkg_key.rsa.pub"));
   // The same key again under the same name is fine.
-  ASSERT_TRUE(k.add_file(kFixtures / "apko-cli-testdata/packages/melange.rsa.pub"));
+  ASSERT_TRUE(k.add_file(kData / "apko-cli-testdata/packages/melange.rsa.pub"));
   EXPECT_EQ(k.names(), (std::vector<std::string>{"melange.rsa.pub", "private_pkg_key.rsa.pub"}));
   // RSA256 (SHA-256) packages and index.
   check_signed_file(k, "apko-cli-testdata/packages/x86_64/custom-ca-certs-1-1.0.0-r0.apk", "melange.rsa.pub",

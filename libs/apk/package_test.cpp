@@ -16,7 +16,7 @@ namespace apk {
 namespace {
 
 namespace fs = std::filesystem;
-using testutil::fixtures_dir;
+using testutil::test_data_dir;
 using testutil::run_capture;
 using testutil::shell_quote;
 
@@ -42,11 +42,10 @@ Keyring test_keyring() {
 }
 
 TEST(Package, RealAlpinePackageVerifies) {
-  SKIP_WITHOUT_FIXTURES();
   Keyring keys;
-  ASSERT_TRUE(keys.add_file(fixtures_dir() / "keys/alpine/alpine-devel@lists.alpinelinux.org-616ae350.rsa.pub"));
+  ASSERT_TRUE(keys.add_file(test_data_dir() / "keys/alpine/alpine-devel@lists.alpinelinux.org-616ae350.rsa.pub"));
   PackageReadOptions opts{&keys};
-  auto pkg = Package::load(fixtures_dir() / "apko-apk-testdata/alpine-317/alpine-baselayout-3.2.0-r23.apk", opts);
+  auto pkg = Package::load(test_data_dir() / "apko-apk-testdata/alpine-317/alpine-baselayout-3.2.0-r23.apk", opts);
   ASSERT_TRUE(pkg) << pkg.error().message;
   EXPECT_EQ(pkg->info().name, "alpine-baselayout");
   EXPECT_EQ(pkg->info().version, "3.2.0-r23");
@@ -63,11 +62,10 @@ TEST(Package, RealAlpinePackageVerifies) {
 }
 
 TEST(Package, ChecksumMatchesRealIndex) {
-  SKIP_WITHOUT_FIXTURES();
   // The index melange wrote lists, for each package, the checksum we compute (independent source).
-  auto dir = fixtures_dir() / "apko-cli-testdata/packages/x86_64";
+  auto dir = test_data_dir() / "apko-cli-testdata/packages/x86_64";
   Keyring keys;
-  ASSERT_TRUE(keys.add_file(fixtures_dir() / "apko-cli-testdata/packages/melange.rsa.pub"));
+  ASSERT_TRUE(keys.add_file(test_data_dir() / "apko-cli-testdata/packages/melange.rsa.pub"));
   auto pkg = Package::load(dir / "replayout-1.0.0-r0.apk", PackageReadOptions{&keys});
   ASSERT_TRUE(pkg) << pkg.error().message;
   std::string idx = run_capture("tar -xzOf " + shell_quote((dir / "APKINDEX.tar.gz").string()) +
@@ -76,10 +74,9 @@ TEST(Package, ChecksumMatchesRealIndex) {
 }
 
 TEST(Package, UntrustedAndTamperedAreRejected) {
-  SKIP_WITHOUT_FIXTURES();
   Keyring empty, wolfi;
-  ASSERT_TRUE(wolfi.add_file(fixtures_dir() / "keys/wolfi/wolfi-signing.rsa.pub"));
-  auto good = fixtures_dir() / "wolfi-apks/libcap-2.69-r0.apk";
+  ASSERT_TRUE(wolfi.add_file(test_data_dir() / "keys/wolfi/wolfi-signing.rsa.pub"));
+  auto good = test_data_dir() / "wolfi-apks/libcap-2.69-r0.apk";
   auto r = Package::load(good, PackageReadOptions{&empty});
   ASSERT_FALSE(r);
   EXPECT_EQ(r.error().code, base::ErrorCode::kSignature);
@@ -87,10 +84,10 @@ TEST(Package, UntrustedAndTamperedAreRejected) {
   EXPECT_NE(r.error().message.find("libcap-2.69-r0.apk"), std::string::npos);
   EXPECT_TRUE(Package::load(good, PackageReadOptions{&wolfi}));
   for (const char* bad : {"wolfi-apks/aws-c-s3-0.4.9-r0.apk", "wolfi-apks/neon-4604-r0.apk"}) {
-    EXPECT_FALSE(Package::load(fixtures_dir() / bad, PackageReadOptions{&wolfi})) << bad;
+    EXPECT_FALSE(Package::load(test_data_dir() / bad, PackageReadOptions{&wolfi})) << bad;
     // Even without signature checks the datahash mismatch is caught.
     PackageReadOptions ignore{nullptr, SignaturePolicy::kIgnore};
-    auto p = Package::load(fixtures_dir() / bad, ignore);
+    auto p = Package::load(test_data_dir() / bad, ignore);
     ASSERT_FALSE(p) << bad;
     EXPECT_NE(p.error().message.find("datahash"), std::string::npos);
   }
@@ -259,14 +256,13 @@ TEST(IndexArchive, WriteSignReadTamper) {
 }
 
 TEST(IndexArchive, RealIndexesVerify) {
-  SKIP_WITHOUT_FIXTURES();
   struct Case { const char* index; const char* key; size_t entries; };
   for (Case c : {Case{"apko-cli-testdata/packages/x86_64/APKINDEX.tar.gz", "apko-cli-testdata/packages/melange.rsa.pub", 4},
                  Case{"apko-apk-testdata/alpine-317/APKINDEX.tar.gz",
                       "keys/alpine/alpine-devel@lists.alpinelinux.org-616ae350.rsa.pub", 5004}}) {
     Keyring k;
-    ASSERT_TRUE(k.add_file(fixtures_dir() / c.key));
-    auto bytes = base::read_file(fixtures_dir() / c.index);
+    ASSERT_TRUE(k.add_file(test_data_dir() / c.key));
+    auto bytes = base::read_file(test_data_dir() / c.index);
     ASSERT_TRUE(bytes);
     auto idx = read_index_archive(*bytes, c.index, IndexReadOptions{&k});
     ASSERT_TRUE(idx) << idx.error().message;

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "base/fs.hpp"
+#include "testutil/testutil.hpp"
 
 namespace apk {
 namespace {
@@ -191,8 +192,7 @@ TEST(Signing, RefusesNonRsaKeys) {
 }
 
 TEST(Signing, MelangeTestKeyFromFixtures) {
-  fs::path dir = fs::path(MA_SHARED_DIR) / "fixtures/apko-cli-testdata";
-  if (!fs::exists(dir / "melange.rsa")) GTEST_SKIP() << "fixtures not present: " << dir;
+  fs::path dir = testutil::test_data_dir() / "apko-cli-testdata";
   auto priv = PrivateKey::load(dir / "melange.rsa");
   ASSERT_TRUE(priv) << priv.error().message;
   EXPECT_EQ(priv->bits(), 4096);

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "base/fs.hpp"
+#include "testutil/testutil.hpp"
 
 namespace archive {
 namespace {
@@ -86,10 +87,11 @@ TEST(Gzip, MembersAndMultiMemberGunzip) {
 }
 
 TEST(Gzip, SignedApkHasThreeMembersUnsignedTwo) {
-  auto dir = fs::path(MA_SHARED_DIR) / "fixtures";
+  auto dir = testutil::test_data_dir();
   auto signed_apk = base::read_file(dir / "apko-apk-testdata/alpine-317/alpine-baselayout-3.2.0-r23.apk");
   auto unsigned_apk = base::read_file(dir / "wolfi-apks/bash-doc-5.2.37-r2.apk");
-  if (!signed_apk || !unsigned_apk) GTEST_SKIP() << "fixtures not available under " << dir;
+  ASSERT_TRUE(signed_apk) << signed_apk.error().message;
+  ASSERT_TRUE(unsigned_apk) << unsigned_apk.error().message;
   auto m3 = find_gzip_members(*signed_apk);
   ASSERT_TRUE(m3);
   ASSERT_EQ(m3->size(), 3u);

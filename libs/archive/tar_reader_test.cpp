@@ -8,17 +8,18 @@
 #include "archive/tar_writer.hpp"
 #include "base/fs.hpp"
 #include "base/hash.hpp"
+#include "testutil/testutil.hpp"
 
 namespace archive {
 namespace {
 
-std::filesystem::path shared(const std::string& rel) { return std::filesystem::path(MA_SHARED_DIR) / "fixtures" / rel; }
+std::filesystem::path data_file(const std::string& rel) { return testutil::test_data_dir() / rel; }
 
 #define LOAD_FIXTURE(var, rel)                                                             \
   std::string var;                                                                         \
   {                                                                                        \
-    auto r_ = base::read_file(shared(rel));                                                \
-    if (!r_) GTEST_SKIP() << "fixture " << rel << " not available: " << r_.error().message; \
+    auto r_ = base::read_file(data_file(rel));                                             \
+    ASSERT_TRUE(r_) << rel << ": " << r_.error().message;                                  \
     var = std::move(*r_);                                                                  \
   }
 

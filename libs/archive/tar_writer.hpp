@@ -8,7 +8,7 @@
 // and decides header layout itself, so it cannot give that control.
 //
 // Header policy (matches Go archive/tar as melange and apko use it, checked against the
-// data tars of the melange-built apks in shared/fixtures):
+// data tars of the melange-built apks in tests/data):
 // - Every header: magic "ustar\0", version "00"; numeric fields zero-padded octal that
 //   fills the field and ends in NUL ("0000644\0", "00000000012\0"); checksum as six
 //   octal digits, NUL, space; uname/gname written as given (no lookup); devmajor and

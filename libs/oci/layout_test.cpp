@@ -35,9 +35,10 @@ TEST(Layout, WritesBlobsIndexAndLayoutFile) {
   // Writing again into the same directory is fine and changes nothing.
   ASSERT_TRUE(write_oci_layout(dir, {*img}, idx));
 
-  if (testing::have_oci_schemas()) {
-    auto r = testing::run("python3 '" MA_SOURCE_DIR "/tests/tools/validate_json.py' '" MA_SHARED_DIR
-                          "/schemas/oci/image-layout-schema.json' " + testing::quote(dir / "oci-layout"));
+  {
+    auto r = testing::run("python3 '" MA_SOURCE_DIR "/tests/tools/validate_json.py' " +
+                          testing::quote(testing::oci_schemas() + "/image-layout-schema.json") + " " +
+                          testing::quote(dir / "oci-layout"));
     EXPECT_EQ(r.exit_code, 0) << r.output;
   }
   if (!testing::have_tool("skopeo")) GTEST_SKIP() << "skopeo not installed";

@@ -33,8 +33,8 @@ inline std::string sha256sum(const std::filesystem::path& p) {
   return r.exit_code == 0 ? "sha256:" + r.output.substr(0, 64) : "error: " + r.output;
 }
 
-inline std::string oci_schemas() { return MA_SHARED_DIR "/schemas/oci"; }
-inline bool have_oci_schemas() { return std::filesystem::exists(oci_schemas() + "/image-manifest-schema.json"); }
+// The OCI image-spec JSON schemas (Debian's golang-github-opencontainers-image-spec-dev).
+inline std::string oci_schemas() { return testutil::oci_schema_dir().string(); }
 
 using testutil::validate_json;
 

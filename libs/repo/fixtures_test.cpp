@@ -1,4 +1,4 @@
-// The apko CLI test repository (shared fixtures): signed by melange.rsa.pub, x86_64 and aarch64.
+// The apko CLI test repository (tests/data): signed by melange.rsa.pub, x86_64 and aarch64.
 #include <gtest/gtest.h>
 
 #include "repo/keyring_loader.hpp"
@@ -10,8 +10,7 @@ namespace repo {
 namespace {
 
 TEST(FixtureRepository, OpensAndSolvesReplayout) {
-  SKIP_WITHOUT_FIXTURES();
-  auto dir = testutil::fixtures_dir() / "apko-cli-testdata" / "packages";
+  auto dir = testutil::test_data_dir() / "apko-cli-testdata" / "packages";
   auto keys = load_keyring({(dir / "melange.rsa.pub").string()}, Options{});
   ASSERT_TRUE(keys) << keys.error().message;
   std::vector<RepositorySet> sets;

@@ -237,8 +237,7 @@ TEST(Installer, FinishWithUsrmergedLib) {
 }
 
 TEST(Installer, ApkoCliFixturePackages) {
-  SKIP_WITHOUT_FIXTURES();
-  auto dir = testutil::fixtures_dir() / "apko-cli-testdata/packages";
+  auto dir = testutil::test_data_dir() / "apko-cli-testdata/packages";
   apk::Keyring keys;
   ASSERT_TRUE(keys.add_file(dir / "melange.rsa.pub"));
   apk::PackageReadOptions opts{&keys, apk::SignaturePolicy::kRequire};

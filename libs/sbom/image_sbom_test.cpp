@@ -106,7 +106,6 @@ TEST(ImageSbom, DeterministicAndOrderIndependent) {
 }
 
 TEST(ImageSbom, ValidAgainstSchema) {
-  if (!testing::have_spdx_schema()) GTEST_SKIP() << "no SPDX schema under " MA_SHARED_DIR;
   auto v = testing::validate_json(testing::spdx_schema(), image_sbom_json(sample()));
   EXPECT_EQ(v.exit_code, 0) << v.output;
 }
@@ -125,7 +124,6 @@ TEST(IndexSbom, VariantsOfIndex) {
   const Json* arm = find_package(doc, "sha256:" + std::string(64, 'e'));
   ASSERT_NE(arm, nullptr);
   EXPECT_NE((*arm)["externalRefs"][0]["referenceLocator"].get<std::string>().find("arch=arm64"), std::string::npos);
-  if (!testing::have_spdx_schema()) GTEST_SKIP() << "no SPDX schema under " MA_SHARED_DIR;
   auto v = testing::validate_json(testing::spdx_schema(), json);
   EXPECT_EQ(v.exit_code, 0) << v.output;
 }

@@ -48,14 +48,12 @@ TEST(Spdx, UniqueIdsAndDeterministicNamespace) {
   std::string other = j["packages"][2]["licenseDeclared"];
   EXPECT_TRUE(other.starts_with("LicenseRef-Custom-License-")) << "different text must not share the ref: " << other;
   EXPECT_EQ(j["hasExtractedLicensingInfos"].size(), 2u);
-  if (!testing::have_spdx_schema()) GTEST_SKIP() << "no SPDX schema under " MA_SHARED_DIR;
   auto v = testing::validate_json(testing::spdx_schema(), a);
   EXPECT_EQ(v.exit_code, 0) << v.output;
 }
 
 TEST(Spdx, ValidatorRejectsBrokenDocument) {
   // Guards the validator itself: a document without required fields must fail.
-  if (!testing::have_spdx_schema()) GTEST_SKIP() << "no SPDX schema under " MA_SHARED_DIR;
   auto v = testing::validate_json(testing::spdx_schema(), R"({"spdxVersion":"SPDX-2.3"})");
   EXPECT_EQ(v.exit_code, 1) << v.output;
 }

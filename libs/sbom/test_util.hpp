@@ -1,4 +1,4 @@
-// Test helper: the SPDX 2.3 schema, and validation through testutil::validate_json.
+// Test helper: the SPDX 2.3 schema (tests/data), and validation through testutil::validate_json.
 #pragma once
 
 #include <filesystem>
@@ -10,7 +10,6 @@ namespace sbom::testing {
 
 using testutil::validate_json;
 
-inline std::string spdx_schema() { return MA_SHARED_DIR "/schemas/spdx/spdx-2.3.schema.json"; }
-inline bool have_spdx_schema() { return std::filesystem::exists(spdx_schema()); }
+inline std::string spdx_schema() { return testutil::spdx_schema().string(); }
 
 }  // namespace sbom::testing

@@ -9,18 +9,9 @@
 
 namespace testutil {
 
-static std::filesystem::path shared_dir() {
-  if (const char* env = std::getenv("MA_SHARED_DIR"); env && *env) return env;
-#ifdef MA_SHARED_DIR
-  return MA_SHARED_DIR;
-#else
-  return "../shared";
-#endif
-}
-
-std::filesystem::path fixtures_dir() { return shared_dir() / "fixtures"; }
-std::filesystem::path schemas_dir() { return shared_dir() / "schemas"; }
-bool have_fixtures() { return std::filesystem::exists(fixtures_dir() / "README.md"); }
+std::filesystem::path test_data_dir() { return MA_TEST_DATA_DIR; }
+std::filesystem::path oci_schema_dir() { return MA_OCI_SCHEMA_DIR; }
+std::filesystem::path spdx_schema() { return test_data_dir() / "schemas" / "spdx-2.3.schema.json"; }
 
 std::string run_capture(const std::string& cmd, int* status) {
   std::string out;

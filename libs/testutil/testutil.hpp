@@ -1,4 +1,4 @@
-// Shared helpers for the unit tests: where the fixtures are, running host tools
+// Helpers for the unit tests: where the test data is, running host tools
 // (tar, openssl, python3, skopeo...) as independent checkers, temp dirs.
 #pragma once
 
@@ -7,10 +7,12 @@
 
 namespace testutil {
 
-// shared/fixtures of the steering repo (MA_SHARED_DIR at build time, or $MA_SHARED_DIR).
-std::filesystem::path fixtures_dir();
-std::filesystem::path schemas_dir();
-bool have_fixtures();
+// tests/data of this repository (real-world apks, indexes, keys, configs; see its PROVENANCE).
+std::filesystem::path test_data_dir();
+// The OCI image-spec JSON schemas (Debian's golang-github-opencontainers-image-spec-dev).
+std::filesystem::path oci_schema_dir();
+// The SPDX 2.3 JSON schema in tests/data.
+std::filesystem::path spdx_schema();
 
 // Runs `cmd` with /bin/sh; returns its stdout. `status` gets the exit status.
 std::string run_capture(const std::string& cmd, int* status = nullptr);
@@ -29,9 +31,3 @@ struct JsonValidation {
 JsonValidation validate_json(const std::filesystem::path& schema, const std::string& doc);
 
 }  // namespace testutil
-
-// Skips the current test with a clear message when the shared fixtures are absent.
-#define SKIP_WITHOUT_FIXTURES()                                                              \
-  if (!::testutil::have_fixtures())                                                          \
-  GTEST_SKIP() << "shared fixtures not found at " << ::testutil::fixtures_dir()             \
-               << " (set MA_SHARED_DIR to the steering repo's shared/ folder)"

@@ -71,7 +71,13 @@ def main(argv):
         return referencing.Resource.from_contents(
             contents, default_specification=referencing.jsonschema.DRAFT4)
 
-    cls = jsonschema.validators.validator_for(schema)
+    # The image-spec schemas Debian 12 ships (1.1.0~rc2) name draft-04 as
+    # "https://json-schema.org/draft-04/schema#"; jsonschema knows the dialects by their
+    # http:// URIs only and would fall back to its newest draft with a warning.
+    dialect = schema.get("$schema", "") if isinstance(schema, dict) else ""
+    if dialect.startswith("https://json-schema.org/"):
+        dialect = "http://" + dialect[len("https://"):]
+    cls = jsonschema.validators.validator_for({"$schema": dialect} if dialect else schema)
     validator = cls(schema, registry=referencing.Registry(retrieve=retrieve),
                     format_checker=cls.FORMAT_CHECKER)
     errors = sorted(validator.iter_errors(doc), key=lambda e: list(e.absolute_path))
