@@ -1,17 +1,16 @@
 #!/usr/bin/env bash
-# apko build from the fixture repositories (apko's own CLI test data): single- and multi-arch,
-# docker tarball and OCI layout, checked with skopeo, umoci, python and the JSON schemas;
-# reproducible across directories; lock / --lockfile; show-packages, dot, build-minirootfs.
+# apko build from apko's own CLI test repository (tests/data/apko-cli-testdata) with our config
+# tests/data/configs/apko/cli-repo.yaml: single- and multi-arch, docker tarball and OCI layout,
+# checked with skopeo, umoci, python and the JSON schemas; reproducible across directories;
+# lock / --lockfile against apko's golden lock; show-packages, dot, build-minirootfs.
 source "$(dirname "$0")/lib.sh"
-need_fixtures
-TD=$FIXTURES/apko-cli-testdata
+TD=$DATA/apko-cli-testdata
 VALIDATE="python3 $MA_SOURCE_DIR/tests/tools/validate_json.py"
-SCHEMAS=$SHARED/schemas
 export SOURCE_DATE_EPOCH=1700000000
 
-# The fixture config refers to ./testdata/... relative to the working directory, as in apko.
+# The config refers to ./testdata/... relative to the working directory, as apko's tests do.
 mkdir a b && ln -s "$TD" a/testdata && ln -s "$TD" b/testdata
-cp "$TD/apko.yaml" a/ && cp "$TD/apko.yaml" b/
+cp "$DATA/configs/apko/cli-repo.yaml" a/apko.yaml && cp "$DATA/configs/apko/cli-repo.yaml" b/apko.yaml
 
 # Multi-arch docker tarball, built twice in different directories.
 ( cd a && "$APKO" build apko.yaml example.com/golden:latest out.tar 2>log ) || fail "build a: $(cat a/log)"
@@ -19,7 +18,7 @@ cp "$TD/apko.yaml" a/ && cp "$TD/apko.yaml" b/
 cmp a/out.tar b/out.tar || fail "builds in two directories differ"
 for f in sbom-x86_64.spdx.json sbom-aarch64.spdx.json sbom-index.spdx.json; do
   cmp "a/$f" "b/$f" || fail "$f differs between directories"
-  $VALIDATE "$SCHEMAS/spdx" "a/$f" >/dev/null || fail "$f: not valid SPDX"
+  $VALIDATE "$DATA/schemas/spdx-2.3.schema.json" "a/$f" >/dev/null || fail "$f: not valid SPDX"
 done
 for p in replayout pretend-baselayout; do grep -q "\"name\": \"$p\"" a/sbom-x86_64.spdx.json || fail "SBOM lacks $p"; done
 
@@ -39,11 +38,11 @@ for root, _, files in os.walk(os.path.join(d, 'blobs/sha256')):
         h = hashlib.sha256(open(os.path.join(root, f), 'rb').read()).hexdigest()
         assert h == f, (f, h)
 PY
-$VALIDATE "$SCHEMAS/oci/image-index-schema.json" x/index.json >/dev/null || fail "index.json schema"
+$VALIDATE "$OCI_SCHEMAS/image-index-schema.json" x/index.json >/dev/null || fail "index.json schema"
 for m in $(python3 -c "import json;[print(m['digest'][7:]) for m in json.load(open('x/index.json'))['manifests']]"); do
-  $VALIDATE "$SCHEMAS/oci/image-manifest-schema.json" "x/blobs/sha256/$m" >/dev/null || fail "manifest schema"
+  $VALIDATE "$OCI_SCHEMAS/image-manifest-schema.json" "x/blobs/sha256/$m" >/dev/null || fail "manifest schema"
   c=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['config']['digest'][7:])" "x/blobs/sha256/$m")
-  $VALIDATE "$SCHEMAS/oci/config-schema.json" "x/blobs/sha256/$c" >/dev/null || fail "config schema"
+  $VALIDATE "$OCI_SCHEMAS/config-schema.json" "x/blobs/sha256/$c" >/dev/null || fail "config schema"
   grep -q '"Entrypoint":\["/bin/sh","-l"\]' "x/blobs/sha256/$c" || fail "entrypoint: $(cat x/blobs/sha256/$c)"
   grep -q '"created":"2023-11-14T22:13:20Z"' "x/blobs/sha256/$c" || fail "created is not SOURCE_DATE_EPOCH"
 done
@@ -58,7 +57,7 @@ grep -q '"RepoTags":\["golden:latest"\]' single-manifest.json || fail "single-ar
 # OCI layout into an existing directory; umoci unpacks it.
 mkdir a/layout
 ( cd a && "$APKO" build --arch x86_64 apko.yaml golden:latest layout 2>/dev/null ) || fail "layout build"
-$VALIDATE "$SCHEMAS/oci/image-layout-schema.json" a/layout/oci-layout >/dev/null || fail "oci-layout schema"
+$VALIDATE "$OCI_SCHEMAS/image-layout-schema.json" a/layout/oci-layout >/dev/null || fail "oci-layout schema"
 # apko's index.json carries no ref names (umoci needs one): skopeo copies the layout to a tagged one.
 skopeo copy -q oci:a/layout oci:tagged:v1 2>sk.log || fail "skopeo copy of the layout: $(cat sk.log)"
 umoci unpack --image tagged:v1 bundle >/dev/null 2>umoci.log || fail "umoci unpack: $(cat umoci.log)"
@@ -68,15 +67,24 @@ grep -q '^P:replayout$' bundle/rootfs/usr/lib/apk/db/installed || fail "replayou
 grep -qx "testdata/packages" <(sed 's|^\./||' bundle/rootfs/etc/apk/repositories) || fail "etc/apk/repositories: $(cat bundle/rootfs/etc/apk/repositories)"
 [ -f bundle/rootfs/etc/apk/keys/melange.rsa.pub ] || fail "key not in the image"
 
-# Lock, then build from the lock; the lock matches apko's golden package entries.
+# Lock, then build from the lock; the lock matches apko's golden lock entry by entry. Only
+# config.checksum differs: it is the sha256 of the config's bytes, and ours is not apko's file
+# (it is checked against sha256 of our own apko.yaml instead).
 ( cd a && "$APKO" lock apko.yaml 2>/dev/null ) || fail "lock"
-python3 - a/apko.lock.json "$TD/apko.lock.json" <<'PY' || fail "lock differs from apko's golden"
-import json, sys
-ours, gold = (json.load(open(p)) for p in sys.argv[1:])
-strip = lambda pk: [{k: v for k, v in p.items()} for p in pk]
-assert ours['config']['checksum'] == gold['config']['checksum'], (ours['config'], gold['config'])
-assert strip(ours['contents']['packages']) == strip(gold['contents']['packages'])
-assert ours['contents']['repositories'] == gold['contents']['repositories']
+python3 - a/apko.lock.json "$TD/apko.lock.json" a/apko.yaml <<'PY' || fail "lock differs from apko's golden"
+import base64, hashlib, json, sys
+ours, gold = (json.load(open(p)) for p in sys.argv[1:3])
+assert ours['version'] == gold['version'], (ours['version'], gold['version'])
+assert ours['config']['name'] == gold['config']['name'], (ours['config'], gold['config'])
+want = 'sha256-' + base64.b64encode(hashlib.sha256(open(sys.argv[3], 'rb').read()).digest()).decode()
+assert ours['config']['checksum'] == want, (ours['config'], want)
+for key in ('keyring', 'build_repositories', 'runtime_repositories', 'repositories'):
+    assert ours['contents'][key] == gold['contents'][key], (key, ours['contents'][key], gold['contents'][key])
+op, gp = ours['contents']['packages'], gold['contents']['packages']
+assert len(op) == len(gp) == 4, (len(op), len(gp))
+for o, g in zip(op, gp):
+    assert o == g, (o, g)
+assert set(ours) == set(gold) and set(ours['contents']) == set(gold['contents']), (list(ours), list(gold))
 PY
 ( cd a && "$APKO" build --lockfile apko.lock.json apko.yaml example.com/golden:latest locked.tar 2>/dev/null ) || fail "build --lockfile"
 cmp a/locked.tar a/out.tar || fail "locked build differs from the solved one"

@@ -1,20 +1,19 @@
 #!/usr/bin/env bash
-# apko `layering: {strategy: origin, budget: N}`: apko's own layering.yaml (replayout replaces
-# pretend-baselayout, so one package layer plus the top layer, as apko's TestPublishLayering
-# expects), reproducible, schema-valid, diff_ids/history per layer; the layers applied in order
-# equal the single-layer image (python tarfile model and umoci unpack); then, when podman and
-# the bootstrap repository are there, a layered busybox image loads and runs.
+# apko `layering: {strategy: origin, budget: N}` on apko's CLI test repository
+# (tests/data/configs/apko/cli-layering.yaml: replayout replaces pretend-baselayout, so one
+# package layer plus the top layer, as apko's TestPublishLayering expects), reproducible,
+# schema-valid, diff_ids/history per layer; the layers applied in order equal the single-layer
+# image (python tarfile model and umoci unpack); then, when podman and the bootstrap repository
+# are there, a layered busybox image loads and runs.
 source "$(dirname "$0")/lib.sh"
-need_fixtures
-TD=$FIXTURES/apko-cli-testdata
+TD=$DATA/apko-cli-testdata
 VALIDATE="python3 $MA_SOURCE_DIR/tests/tools/validate_json.py"
-SCHEMAS=$SHARED/schemas
 export SOURCE_DATE_EPOCH=1700000000
 
 mkdir a b && ln -s "$TD" a/testdata && ln -s "$TD" b/testdata && ln -s "$TD/packages" a/packages && ln -s "$TD/packages" b/packages
-cp "$TD/layering.yaml" a/ && cp "$TD/layering.yaml" b/
-grep -v -e '^layering:' -e '^  strategy:' -e '^  budget:' "$TD/layering.yaml" > a/single.yaml
-grep -q '^  budget: 2$' a/layering.yaml || fail "fixture layering.yaml changed"
+cp "$DATA/configs/apko/cli-layering.yaml" a/layering.yaml && cp "$DATA/configs/apko/cli-layering.yaml" b/layering.yaml
+grep -v -e '^layering:' -e '^  strategy:' -e '^  budget:' a/layering.yaml > a/single.yaml
+grep -q '^  budget: 2$' a/layering.yaml || fail "cli-layering.yaml changed: the checks below expect budget 2"
 
 ( cd a && "$APKO" build layering.yaml example.com/layered:latest out.tar 2>log ) || fail "build a: $(cat a/log)"
 ( cd b && "$APKO" build layering.yaml example.com/layered:latest out.tar 2>log ) || fail "build b: $(cat b/log)"
@@ -54,14 +53,14 @@ while read -r single layers; do
   tar -tzf "${files[0]}" | grep -x "etc/os-release" >/dev/null || fail "os-release not in the package layer"
   tar -xzOf "${files[0]}" usr/lib/apk/db/installed | grep -c '^P:' | grep -x 2 >/dev/null || fail "partial db"
   tar -tzf "${files[1]}" | grep -x "etc/apk/repositories" >/dev/null || fail "top layer lacks etc/apk/repositories"
-  tar -xzOf "${files[1]}" etc/apk/repositories | grep "apk.cgr.dev/runtime-only-repo" >/dev/null || fail "runtime repositories"
+  tar -xzOf "${files[1]}" etc/apk/repositories | grep -x "https://apk.example.com/runtime-only" >/dev/null || fail "runtime repositories"
 done < pairs.txt
 [ "$(wc -l < pairs.txt)" = 2 ] || fail "expected two images: $(cat pairs.txt)"
-$VALIDATE "$SCHEMAS/oci/image-index-schema.json" x/index.json >/dev/null || fail "index.json schema"
+$VALIDATE "$OCI_SCHEMAS/image-index-schema.json" x/index.json >/dev/null || fail "index.json schema"
 for m in $(python3 -c "import json;[print(m['digest'][7:]) for m in json.load(open('x/index.json'))['manifests']]"); do
-  $VALIDATE "$SCHEMAS/oci/image-manifest-schema.json" "x/blobs/sha256/$m" >/dev/null || fail "manifest schema"
+  $VALIDATE "$OCI_SCHEMAS/image-manifest-schema.json" "x/blobs/sha256/$m" >/dev/null || fail "manifest schema"
   c=$(python3 -c "import json,sys;print(json.load(open(sys.argv[1]))['config']['digest'][7:])" "x/blobs/sha256/$m")
-  $VALIDATE "$SCHEMAS/oci/config-schema.json" "x/blobs/sha256/$c" >/dev/null || fail "config schema"
+  $VALIDATE "$OCI_SCHEMAS/config-schema.json" "x/blobs/sha256/$c" >/dev/null || fail "config schema"
 done
 
 # OCI layout; umoci unpacks the layered and the single-layer image to the same tree.
@@ -69,7 +68,7 @@ if command -v umoci >/dev/null && command -v skopeo >/dev/null; then
   mkdir a/lay a/one
   ( cd a && "$APKO" build --arch x86_64 layering.yaml l:1 lay 2>/dev/null ) || fail "layout build"
   ( cd a && "$APKO" build --arch x86_64 single.yaml l:1 one 2>/dev/null ) || fail "single layout build"
-  $VALIDATE "$SCHEMAS/oci/image-layout-schema.json" a/lay/oci-layout >/dev/null || fail "oci-layout schema"
+  $VALIDATE "$OCI_SCHEMAS/image-layout-schema.json" a/lay/oci-layout >/dev/null || fail "oci-layout schema"
   skopeo copy -q oci:a/lay oci:t:lay 2>sk.log && skopeo copy -q oci:a/one oci:t:one 2>>sk.log || fail "skopeo: $(cat sk.log)"
   umoci unpack --image t:lay ul >/dev/null 2>u.log && umoci unpack --image t:one uo >/dev/null 2>>u.log ||
     fail "umoci unpack: $(cat u.log)"

@@ -2,10 +2,9 @@
 # apko publish to a local Distribution registry (docker-registry) on 127.0.0.1, read back
 # with skopeo; apko login writes credentials to $DOCKER_CONFIG.
 source "$(dirname "$0")/lib.sh"
-need_fixtures
 command -v docker-registry >/dev/null || skip "docker-registry (Distribution) not installed"
 command -v skopeo >/dev/null || skip "skopeo not installed"
-TD=$FIXTURES/apko-cli-testdata
+TD=$DATA/apko-cli-testdata
 export DOCKER_CONFIG=$WORK/docker SOURCE_DATE_EPOCH=1700000000
 
 PORT=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
@@ -26,7 +25,7 @@ trap 'kill $REG_PID 2>/dev/null; wait $REG_PID 2>/dev/null || true; rm -rf "$WOR
 for _ in $(seq 50); do curl -fs "http://127.0.0.1:$PORT/v2/" >/dev/null && break; sleep 0.2; done
 curl -fs "http://127.0.0.1:$PORT/v2/" >/dev/null || fail "registry did not start: $(cat registry.log)"
 
-ln -s "$TD" testdata && cp "$TD/apko.yaml" .
+ln -s "$TD" testdata && cp "$DATA/configs/apko/cli-repo.yaml" apko.yaml
 REF=127.0.0.1:$PORT/apko/golden
 "$APKO" publish apko.yaml "$REF:latest" "$REF:v1" > pushed 2>publish.log || fail "publish: $(cat publish.log)"
 digest=$(sed -n 1p pushed | sed 's/.*@//')

@@ -1,14 +1,13 @@
 # Shared helpers for the end-to-end tests (sourced, not run).
 set -euo pipefail
-: "${MELANGE:?}" "${APKO:?}"
-SHARED=${MA_SHARED_DIR:-}
-FIXTURES=${SHARED:+$SHARED/fixtures}
+: "${MELANGE:?}" "${APKO:?}" "${MA_SOURCE_DIR:?}" "${MA_OCI_SCHEMA_DIR:?}"  # set by ctest
+DATA=$MA_SOURCE_DIR/tests/data     # the test data (tests/data/README.md)
+OCI_SCHEMAS=$MA_OCI_SCHEMA_DIR     # OCI image-spec JSON schemas (cmake/Testing.cmake)
 WORK=$(mktemp -d /tmp/ma-e2e.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
-need_fixtures() { [ -n "$FIXTURES" ] && [ -d "$FIXTURES" ] || skip "shared fixtures not found (MA_SHARED_DIR=$SHARED)"; }
 expect_fail() {  # expect_fail "<message substring>" cmd...
   local want=$1; shift
   local out rc=0

@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
 # melange keygen, sign, index, sign-index on real packages, checked with openssl, tar and python.
 source "$(dirname "$0")/lib.sh"
-need_fixtures
 
 # version: the version and the commit the binaries were built from.
 for t in "$MELANGE" "$APKO"; do
@@ -19,7 +18,7 @@ expect_fail "too small" "$MELANGE" keygen --key-size 1024 small.rsa
 [ ! -e small.rsa ] || fail "half-written key"
 
 mkdir repo
-cp "$FIXTURES"/apko-cli-testdata/packages/x86_64/*.apk repo/
+cp "$DATA"/apko-cli-testdata/packages/x86_64/*.apk repo/
 "$MELANGE" sign --signing-key test.rsa repo/*.apk
 for f in repo/*.apk; do
   tar -tzf "$f" --ignore-zeros > list 2>/dev/null
