@@ -24,11 +24,12 @@
 //   - packages of a tagged repository are only eligible when asked for as "name@tag" or as
 //     dependencies (transitively) of such;
 //   - install_if packages are added when all their conditions are met (to a fixpoint).
-// Names are decided in apk-tools' order (a depth-first discovery from the world, the name
-// finished last first; an install_if companion before the dependencies of what triggered
-// it), names with a single candidate at once, with forward checking (a package whose
-// dependency became unsatisfiable is excluded at once), so solving is near-linear in the
-// part of the graph reachable from the world. When a greedy choice turns out wrong, the
+// Names are decided in apk-tools' order (the world's names first, then a depth-first
+// discovery from the world, the name finished last first; an install_if companion before the
+// dependencies of what triggered it), a name with a single option at once (when that option
+// may not be picked for it, its dependencies apply anyway, as apk-tools does), with forward
+// checking (a package whose dependency became unsatisfiable is excluded at once), so solving
+// is near-linear in the part of the graph reachable from the world. When a greedy choice turns out wrong, the
 // solve restarts with that choice excluded, a bounded number of times (apk-tools does not:
 // it reports the error).
 #pragma once

@@ -68,7 +68,7 @@ bool State::preferred_tag(PkgId p) const {
   return (u_.pkg(p).tags & 1) != 0;
 }
 
-bool State::candidate(const Provider& p, NameId n) const {
+bool State::viable(const Provider& p, NameId n) const {
   const PkgState& s = ps_[p.pkg];
   if (!s.seen || s.excluded || s.selected || !tag_ok(p.pkg)) return false;
   const NameState& st = ns_[n];
@@ -76,10 +76,13 @@ bool State::candidate(const Provider& p, NameId n) const {
   if (st.requirers == 0 && (!s.iif_triggered || pkg.name != n)) return false;
   for (const Constraint& c : st.constraints)
     if (!c.dep->conflict && !matches(p, *c.dep)) return false;
+  return true;
+}
+
+bool State::candidate(const Provider& p, NameId n) const {
   // apk-tools: a virtual provider is only auto-selected with a provider_priority or when
   // its own package is required anyway (even when it is the only provider).
-  if (!auto_selectable(p)) return false;
-  return true;
+  return viable(p, n) && auto_selectable(p);
 }
 
 bool State::auto_selectable(const Provider& p) const {
@@ -124,7 +127,9 @@ bool State::better(const Provider& a, const Provider& b) const {
 
 State::Key State::key(NameId n, bool required) const {
   (void)required;
-  return {u_.name(n).virtual_class() == 2 ? 1 : 0, -static_cast<int64_t>(ns_[n].order), n};
+  // apk-tools: names that can be picked for first, the names asked for in the world (apk add
+  // flags them) before the others, then discovery order.
+  return {u_.name(n).virtual_class() == 2 ? 1 : 0, ns_[n].in_world ? 0 : 1, -static_cast<int64_t>(ns_[n].order), n};
 }
 
 void State::file(NameId n) {
@@ -196,7 +201,9 @@ void State::drain() {
 void State::check_install_if(PkgId q) {
   PkgState& s = ps_[q];
   const Pkg& pkg = u_.pkg(q);
-  if (!s.seen || s.excluded || s.selected || s.iif_triggered || pkg.install_if.empty()) return;
+  // The package's own name must have been discovered (apk-tools decides install_if packages
+  // under their names; one only reached as a provider of another name is never brought in).
+  if (!s.seen || !ns_[pkg.name].seen || s.excluded || s.selected || s.iif_triggered || pkg.install_if.empty()) return;
   uint64_t pins = 0;
   for (const Dep& d : pkg.install_if) {
     if (d.conflict) {
@@ -306,6 +313,23 @@ void State::discover(NameId root) {
 }
 
 // ---- search -------------------------------------------------------------------------
+
+// A required name whose one remaining provider may not be picked for it (a provide without a
+// version and without provider_priority) can still be satisfied when that package is selected
+// for another name. Whatever happens, the name needs that package, so its dependencies are
+// applied now, as apk-tools applies the dependencies of a name's only option before choosing;
+// they may select it through a name it provides with a version.
+void State::imply_only_provider(NameId n) {
+  PkgId only = kNone;
+  for (const Provider& p : u_.name(n).providers) {
+    if (!viable(p, n)) continue;
+    if (only != kNone && only != p.pkg) return;  // several: nothing is implied
+    only = p.pkg;
+  }
+  if (only == kNone || ps_[only].implied) return;
+  ps_[only].implied = true;
+  for (const Dep& d : u_.pkg(only).depends) apply(d, Requirer{only, &d});
+}
 
 // Records a problem and goes on, so that one error names every problem; the culprits of
 // the first failure drive the next attempt.
@@ -459,17 +483,17 @@ std::optional<Failure> State::run() {
   for (const Dep& d : world_) {
     if (d.name == kNone) continue;  // callers report unknown names before solving
     world.push_back(&d);
-    discover(d.name);
+    ns_[d.name].in_world = true;
   }
+  std::stable_sort(world.begin(), world.end(), [&](const Dep* a, const Dep* b) {
+    return u_.name(a->name).text < u_.name(b->name).text;
+  });
+  for (const Dep* d : world) discover(d->name);
   for (PkgId p = 0; p < ps_.size(); ++p) {
     if (ps_[p].seen && !ps_[p].excluded) recheck_.emplace_back(p, kNone);
   }
   drain();
-  std::stable_sort(world.begin(), world.end(), [&](const Dep* a, const Dep* b) {
-    return u_.name(a->name).text < u_.name(b->name).text;
-  });
-  for (const Dep* d : world)
-    apply(*d, Requirer{kNone, d});
+  for (const Dep* d : world) apply(*d, Requirer{kNone, d});
 
   std::vector<Provider> c;
   for (;;) {
@@ -479,14 +503,25 @@ std::optional<Failure> State::run() {
       forced_.pop_front();
       ns_[n].forced_queued = false;
       if (ns_[n].requirers == 0 || resolved(n) || ns_[n].failed) continue;
-      candidates(n, c, 2);
+      // One viable provider (counting those that may not be picked on their own, as
+      // apk-tools counts options) decides the name now; several wait for their turn.
+      c.clear();
+      for (const Provider& p : u_.name(n).providers) {
+        if (!viable(p, n)) continue;
+        c.push_back(p);
+        if (c.size() > 1) break;
+      }
       if (c.size() != 1) continue;
+      if (!auto_selectable(c[0])) {
+        imply_only_provider(n);
+        continue;
+      }
       unfile(n);
       select(c[0].pkg, n, false);
       continue;
     }
     if (unresolved_.empty()) break;
-    resolve(std::get<2>(*unresolved_.begin()));
+    resolve(std::get<3>(*unresolved_.begin()));
   }
   return std::move(failure_);
 }

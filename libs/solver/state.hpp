@@ -48,6 +48,7 @@ struct PkgState {
   bool world_pinned = false;  // a world dependency matched it: world_pref decides preference
   bool world_pref = false;
   bool had_choice = false;    // selected among several candidates
+  bool implied = false;       // its dependencies were applied as the only option of a name
   Why why = Why::kNone;
   NameId why_name = kNone;
   PkgId why_pkg = kNone;
@@ -69,6 +70,7 @@ struct NameState {
   bool forced_queued = false;
   bool iif_wanted = false;
   bool failed = false;  // reported as a problem; not decided again
+  bool in_world = false;  // a world entry names it (decided before other names)
   uint32_t order = 0;  // when discovery finished the name (see discover); decided highest first
   uint32_t requirers = 0;
   uint64_t pins_spread = 0;  // pins already passed to providers by unversioned constraints
@@ -115,6 +117,7 @@ class State {
   void apply(const Dep& d, Requirer by);
   void select(PkgId p, NameId for_name, bool had_choice);
   void resolve(NameId n);
+  void imply_only_provider(NameId n);
   void fail(Failure f);
   void exclude(PkgId p, Why why, NameId name, PkgId other, Requirer by);
   void changed(NameId n);
@@ -132,6 +135,7 @@ class State {
   bool satisfiable(const Dep& d, PkgId except) const;
   bool tag_ok(PkgId p) const;
   bool preferred_tag(PkgId p) const;
+  bool viable(const Provider& p, NameId n) const;
   bool candidate(const Provider& p, NameId n) const;
   bool auto_selectable(const Provider& p) const;
   bool better(const Provider& a, const Provider& b) const;
@@ -166,8 +170,8 @@ class State {
   uint32_t order_counter_ = 0;
   std::deque<std::pair<PkgId, NameId>> recheck_;  // (package, name its deps changed on)
   std::deque<NameId> forced_;
-  // (only unversioned providers: those go last, discovery order, highest first)
-  using Key = std::tuple<int, int64_t, NameId>;
+  // (only unversioned providers: those go last; world names first; discovery order, highest first)
+  using Key = std::tuple<int, int, int64_t, NameId>;
   std::set<Key> unresolved_;
   std::optional<Failure> failure_;
   Key key(NameId n, bool required) const;
