@@ -23,6 +23,7 @@ cli::Command build_command() {
             return [a]() -> base::Status {
               TRY(finish_common_flags(a->f, a->config));
               TRY_ASSIGN(apko::Plan plan, apko::make_plan(a->config, a->f.opts));
+              TRY(check_layer_format(a->f, plan.config.format));
               std::filesystem::path out(a->out);
               auto parent = out.has_parent_path() ? out.parent_path() : std::filesystem::path(".");
               std::error_code ec;

@@ -48,13 +48,33 @@ void add_common_flags(CLI::App& sub, CommonFlags& f, FlagSet set) {
     sub.add_option("--lockfile", f.lockfile, "Install exactly the packages of this lock file");
     sub.add_option("--sbom", f.sbom, "Write SBOMs (true/false)")->default_str("true");
     sub.add_option("--sbom-path", f.sbom_path, "Directory for the SBOMs (default: the working directory)");
+    sub.add_option("--sbom-formats", f.sbom_formats, "SBOM formats, comma separated (spdx, the one apko has)")
+        ->delimiter(',')
+        ->capture_default_str();
+    sub.add_option("--format", f.format, "Layer payload format: tar (default); erofs is not supported");
     sub.add_option("--vcs", f.vcs, "Annotate with the git origin and commit of the config (true/false)")
         ->default_str("true");
   }
 }
 
+base::Status check_layer_format(const CommonFlags& f, const std::string& config_format) {
+  const std::string& format = f.format.empty() ? config_format : f.format;
+  const std::string where = f.format.empty() ? "format: " + format + " (config)" : "--format " + format;
+  if (format.empty() || format == "tar") return base::ok();
+  if (format == "erofs")
+    return base::fail(base::ErrorCode::kUnsupported,
+                      where + ": EROFS layers are not supported by this apko; build tar layers (the default)");
+  return base::fail(base::ErrorCode::kUsage, where + ": want tar or erofs");
+}
+
 base::Status finish_common_flags(CommonFlags& f, const std::string& config) {
   auto& o = f.opts;
+  for (const auto& s : f.sbom_formats)
+    if (!s.empty() && s != "spdx")
+      return base::fail(base::ErrorCode::kUnsupported,
+                        "--sbom-formats " + s + ": only spdx SBOMs are written (apko's only generator too)");
+  if (!f.format.empty() && f.format != "tar" && f.format != "erofs")
+    return base::fail(base::ErrorCode::kUsage, "--format " + f.format + ": want tar or erofs");
   if (!f.arch_flag.empty()) o.archs = {f.arch_flag};
   o.cache_dir = f.cache_dir;
   o.lockfile = f.lockfile;

@@ -31,6 +31,7 @@ cli::Command publish_command() {
                 refs.push_back(std::move(ref));
               }
               TRY_ASSIGN(apko::Plan plan, apko::make_plan(a->config, a->f.opts));
+              TRY(check_layer_format(a->f, plan.config.format));
               TRY_ASSIGN(base::TempDir blobs, base::TempDir::create("apko-blobs-"));
               TRY_ASSIGN(apko::BuildResult r, apko::build_images(plan, a->f.opts, a->refs.front(), blobs.path()));
               std::vector<oci::Image> images;

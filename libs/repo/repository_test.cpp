@@ -47,7 +47,7 @@ class Repository : public ::testing::Test {
 TEST_F(Repository, OpenSolveAndFetch) {
   write_repo(path("main"), "x86_64",
              {{"app", "1.0-r0", {"libfoo>=2", "cmd:sh"}}, {"libfoo", "2.1-r0"}, {"libfoo", "1.0-r0"},
-              {"shell", "5.0-r0", {}, {"cmd:sh"}}, {"unrelated", "1.0-r0"}});
+              {"shell", "5.0-r0", {}, {"cmd:sh=5.0-r0"}}, {"unrelated", "1.0-r0"}});
   auto keys = test_keyring();
   auto set = RepositorySet::open({spec("./main/")}, keys, x86(), Options{});
   ASSERT_TRUE(set) << set.error().to_string();
