@@ -62,15 +62,23 @@ TEST(Package, RealAlpinePackageVerifies) {
 }
 
 TEST(Package, ChecksumMatchesRealIndex) {
-  // The index melange wrote lists, for each package, the checksum we compute (independent source).
-  auto dir = test_data_dir() / "apko-cli-testdata/packages/x86_64";
+  // The index melange wrote lists, for each package, the checksum we compute (independent
+  // source); every package of apko's test repository, both architectures, verifies.
   Keyring keys;
   ASSERT_TRUE(keys.add_file(test_data_dir() / "apko-cli-testdata/packages/melange.rsa.pub"));
-  auto pkg = Package::load(dir / "replayout-1.0.0-r0.apk", PackageReadOptions{&keys});
-  ASSERT_TRUE(pkg) << pkg.error().message;
-  std::string idx = run_capture("tar -xzOf " + shell_quote((dir / "APKINDEX.tar.gz").string()) +
-                                " APKINDEX 2>/dev/null | grep -B1 '^P:replayout$' | head -1");
-  EXPECT_EQ(idx, "C:" + pkg->info().checksum + "\n");
+  for (const char* arch : {"x86_64", "aarch64"}) {
+    auto dir = test_data_dir() / "apko-cli-testdata/packages" / arch;
+    for (const char* name : {"custom-ca-certs-1", "custom-ca-certs-2", "pretend-baselayout", "replayout"}) {
+      SCOPED_TRACE(std::string(arch) + "/" + name);
+      auto pkg = Package::load(dir / (std::string(name) + "-1.0.0-r0.apk"), PackageReadOptions{&keys});
+      ASSERT_TRUE(pkg) << pkg.error().message;
+      EXPECT_EQ(pkg->info().arch, arch);
+      EXPECT_EQ(pkg->trusted_by(), "melange.rsa.pub");
+      std::string idx = run_capture("tar -xzOf " + shell_quote((dir / "APKINDEX.tar.gz").string()) +
+                                    " APKINDEX 2>/dev/null | grep -B1 '^P:" + name + "$' | head -1");
+      EXPECT_EQ(idx, "C:" + pkg->info().checksum + "\n");
+    }
+  }
 }
 
 TEST(Package, UntrustedAndTamperedAreRejected) {
