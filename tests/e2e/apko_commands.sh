@@ -109,7 +109,7 @@ json.dump({"jwks_uri": "http://127.0.0.1:%s/jwks.json" % sys.argv[1]}, open("srv
 PY
 python3 -m http.server --bind 127.0.0.1 --directory srv "$PORT" >http.log 2>&1 &
 HTTP_PID=$!
-trap 'kill $HTTP_PID 2>/dev/null; wait $HTTP_PID 2>/dev/null; rm -rf "$WORK"' EXIT
+trap '{ kill $HTTP_PID; wait $HTTP_PID; } 2>/dev/null || true; rm -rf "$WORK"' EXIT
 for _ in $(seq 50); do curl -fsS -o /dev/null "http://127.0.0.1:$PORT/jwks.json" 2>/dev/null && break; sleep 0.1; done
 printf '# repositories\nhttp://127.0.0.1:%s/os\n@local %s/testdata/packages\n' "$PORT" "$WORK" > root/etc/apk/repositories
 "$APKO" install-keys --root root 2>keys.log || fail "install-keys: $(cat keys.log)"
@@ -121,7 +121,7 @@ grep -q "wrote .*signer-one.rsa.pub" keys.log || fail "install-keys does not say
 mkdir -p root2/etc/apk && echo "http://127.0.0.1:$PORT/none" > root2/etc/apk/repositories
 "$APKO" install-keys --root root2 2>/dev/null || fail "install-keys with no discovery"
 [ ! -e root2/etc/apk/keys ] || fail "keys written without discovery"
-kill $HTTP_PID; wait $HTTP_PID 2>/dev/null || true
+{ kill $HTTP_PID; wait $HTTP_PID; } 2>/dev/null || true
 
 # --- clean ------------------------------------------------------------------------------
 mkdir -p cache/sub && head -c 3000 /dev/zero > cache/sub/blob && echo x > cache/APKINDEX.tar.gz
