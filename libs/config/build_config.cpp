@@ -26,6 +26,9 @@ bool valid_package_name(std::string_view s) {
 
 struct Ctx {
   std::string file;
+  // Set while reading a pipeline definition file: unknown keys are collected here instead of
+  // failing (melange decodes those files without KnownFields; the recipe itself stays strict).
+  std::vector<std::string>* ignored = nullptr;
   Location at(const YAML::Node& n) const { return Location{file, line_of(n)}; }
   base::Error err(const YAML::Node& n, std::string_view msg) const { return yaml_error(file, n, msg); }
 };
@@ -159,7 +162,8 @@ Result<InputMap> parse_inputs(const Ctx& cx, const YAML::Node& node, const std::
     std::string name = kv.first.Scalar();
     for (const auto& existing : out)
       if (existing.first == name) return tl::unexpected(cx.err(kv.first, "duplicate input \"" + name + "\""));
-    TRY_ASSIGN(auto m, MapReader::open(kv.second, cx.file, ctx + "." + name, {"description", "default", "required"}));
+    TRY_ASSIGN(auto m, MapReader::open(kv.second, cx.file, ctx + "." + name, {"description", "default", "required"},
+                                       cx.ignored));
     Input in;
     TRY(m.read("description", &in.description));
     if (m.has("default")) {
@@ -178,7 +182,8 @@ Result<std::vector<PipelineStep>> parse_steps(const Ctx& cx, const YAML::Node& n
 Result<PipelineStep> parse_step(const Ctx& cx, const YAML::Node& node, const std::string& ctx) {
   TRY_ASSIGN(auto m, MapReader::open(node, cx.file, ctx,
                                      {"name", "uses", "with", "runs", "if", "working-directory", "pipeline",
-                                      "environment", "needs", "assertions", "inputs", "label"}));
+                                      "environment", "needs", "assertions", "inputs", "label"},
+                                     cx.ignored));
   PipelineStep s;
   s.location = cx.at(node);
   TRY(m.read("name", &s.name));
@@ -190,11 +195,12 @@ Result<PipelineStep> parse_step(const Ctx& cx, const YAML::Node& node, const std
   TRY(m.read("environment", &s.environment));
   TRY(m.read("label", &s.label));
   if (m.has("needs")) {
-    TRY_ASSIGN(auto n, MapReader::open(m.get("needs"), cx.file, ctx + ".needs", {"packages"}));
+    TRY_ASSIGN(auto n, MapReader::open(m.get("needs"), cx.file, ctx + ".needs", {"packages"}, cx.ignored));
     TRY_ASSIGN(s.needs_packages, copy_list(n, "packages"));
   }
   if (m.has("assertions")) {
-    TRY_ASSIGN(auto a, MapReader::open(m.get("assertions"), cx.file, ctx + ".assertions", {"required-steps"}));
+    TRY_ASSIGN(auto a, MapReader::open(m.get("assertions"), cx.file, ctx + ".assertions", {"required-steps"},
+                                         cx.ignored));
     TRY(a.read("required-steps", &s.required_steps));
   }
   TRY_ASSIGN(s.inputs, parse_inputs(cx, m.get("inputs"), ctx + ".inputs"));
@@ -488,8 +494,10 @@ Result<BuildConfig> load_build_config(const std::filesystem::path& file) {
   return parse_build_config(data, file.string());
 }
 
-Result<PipelineDef> parse_pipeline_def(std::string_view yaml, std::string_view filename) {
-  Ctx cx{std::string(filename)};
+Result<PipelineDef> parse_pipeline_def(std::string_view yaml, std::string_view filename,
+                                       std::vector<std::string>* ignored) {
+  std::vector<std::string> dropped;
+  Ctx cx{std::string(filename), ignored ? ignored : &dropped};
   TRY_ASSIGN(YAML::Node root, parse_yaml(yaml, filename));
   if (!root.IsMap()) return tl::unexpected(yaml_error(filename, root, "a pipeline definition must be a mapping"));
   return parse_step(cx, root, "pipeline definition");

@@ -2,8 +2,9 @@
 // pipeline definition files (pkg/build/pipelines/*.yaml in melange: name, needs, inputs,
 // pipeline).
 //
-// Parsing is strict like melange's yaml.v3 KnownFields(true): unknown keys, duplicate keys
-// and wrong types fail with "<file>:<line>: ...". Strings are kept verbatim: `${{...}}`
+// Parsing of the configuration is strict like melange's yaml.v3 KnownFields(true): unknown
+// keys, duplicate keys and wrong types fail with "<file>:<line>: ...". Pipeline definition
+// files skip unknown keys (parse_pipeline_def), as melange does. Strings are kept verbatim: `${{...}}`
 // substitution (config/subst.hpp) and `if:` evaluation (config/cond.hpp) happen later.
 #pragma once
 
@@ -156,7 +157,11 @@ struct BuildConfig {
 
 base::Result<BuildConfig> parse_build_config(std::string_view yaml, std::string_view filename);
 base::Result<BuildConfig> load_build_config(const std::filesystem::path& file);
-base::Result<PipelineDef> parse_pipeline_def(std::string_view yaml, std::string_view filename);
+// Pipeline definition files are read like melange reads them: keys this parser does not know
+// (a top-level `description:`, say) are skipped, at any depth, and listed in `ignored` as
+// `<file>:<line>: "<key>" in <context>`. Wrong types and duplicate keys are still errors.
+base::Result<PipelineDef> parse_pipeline_def(std::string_view yaml, std::string_view filename,
+                                             std::vector<std::string>* ignored = nullptr);
 
 // Go time.ParseDuration syntax ("300ms", "1h30m", "0"); nullopt when malformed.
 std::optional<std::chrono::nanoseconds> parse_go_duration(std::string_view text);

@@ -10,6 +10,24 @@ static bool is_name_char(char c) {
 }
 static bool is_space(char c) { return c == ' ' || c == '\t' || c == '\n' || c == '\r'; }
 
+base::Result<VarReference> parse_reference(std::string_view text, size_t start) {
+  size_t p = start + 3;
+  while (p < text.size() && is_space(text[p])) ++p;
+  size_t name_begin = p;
+  while (p < text.size() && is_name_char(text[p])) ++p;
+  std::string_view name = text.substr(name_begin, p - name_begin);
+  while (p < text.size() && is_space(text[p])) ++p;
+  if (name.empty() || text.substr(p, 2) != "}}") {
+    std::string shown(text.substr(start, std::min<size_t>(p - start + 2, 40)));
+    for (char& c : shown)
+      if (c == '\n') c = ' ';
+    return base::fail(base::ErrorCode::kInvalidInput,
+                      "unterminated variable reference \"" + shown + "\"" +
+                          (name.empty() ? std::string() : " (variable " + std::string(name) + ")"));
+  }
+  return VarReference{name, p + 2};
+}
+
 enum class Undefined { kError, kKeep };
 
 static base::Result<std::string> run(std::string_view text, const VarLookup& lookup, Undefined undefined) {
@@ -22,31 +40,40 @@ static base::Result<std::string> run(std::string_view text, const VarLookup& loo
       break;
     }
     out.append(text.substr(i, start - i));
-    size_t p = start + 3;
-    while (p < text.size() && is_space(text[p])) ++p;
-    size_t name_begin = p;
-    while (p < text.size() && is_name_char(text[p])) ++p;
-    std::string_view name = text.substr(name_begin, p - name_begin);
-    while (p < text.size() && is_space(text[p])) ++p;
-    if (name.empty() || text.substr(p, 2) != "}}") {
-      std::string shown(text.substr(start, std::min<size_t>(p - start + 2, 40)));
-      for (char& c : shown)
-        if (c == '\n') c = ' ';
-      return base::fail(base::ErrorCode::kInvalidInput,
-                        "unterminated variable reference \"" + shown + "\"" +
-                            (name.empty() ? std::string() : " (variable " + std::string(name) + ")"));
-    }
-    p += 2;
-    auto value = lookup(name);
+    TRY_ASSIGN(VarReference ref, parse_reference(text, start));
+    auto value = lookup(ref.name);
     if (value) {
       out += *value;
     } else if (undefined == Undefined::kKeep) {
-      out.append(text.substr(start, p - start));
+      out.append(text.substr(start, ref.end - start));
     } else {
-      return base::fail(base::ErrorCode::kInvalidInput, "undefined variable \"" + std::string(name) + "\"",
+      return base::fail(base::ErrorCode::kInvalidInput, "undefined variable \"" + std::string(ref.name) + "\"",
                         "define it under vars: or check the spelling");
     }
-    i = p;
+    i = ref.end;
+  }
+  return out;
+}
+
+std::string substitute_lenient(std::string_view text, const VarLookup& lookup) {
+  std::string out;
+  size_t i = 0;
+  while (i < text.size()) {
+    size_t start = text.find("${{", i);
+    if (start == std::string_view::npos) {
+      out.append(text.substr(i));
+      break;
+    }
+    out.append(text.substr(i, start - i));
+    auto ref = parse_reference(text, start);
+    std::optional<std::string> value = ref ? lookup(ref->name) : std::nullopt;
+    if (!value) {  // not a reference, or an unknown name: verbatim
+      out.append("${{");
+      i = start + 3;
+      continue;
+    }
+    out += *value;
+    i = ref->end;
   }
   return out;
 }

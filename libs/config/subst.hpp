@@ -1,9 +1,12 @@
 // melange's `${{ name }}` template substitution and var-transforms.
 //
 // A reference is "${{", optional whitespace, a name of [A-Za-z0-9._-]+, optional whitespace,
-// "}}". substitute() fails on an undefined name (melange's compile phase); substitute_known()
-// leaves undefined references untouched (melange's parse phase). "${{" that does not start a
-// well-formed reference is an error in both.
+// "}}" (melange's cond.Subst grammar). substitute() fails on an undefined name (melange's
+// compile phase, for pipeline steps); substitute_known() leaves undefined references
+// untouched. "${{" that does not start a well-formed reference is an error in both.
+// substitute_lenient() is how melange fills descriptions, names and other package fields (a
+// strings.Replacer over the known references): only well-formed references to defined names
+// are replaced, everything else ("${{range.key == ...", "${{package.name} ") stays verbatim.
 #pragma once
 
 #include <functional>
@@ -22,6 +25,15 @@ using VarLookup = std::function<std::optional<std::string>(std::string_view name
 base::Result<std::string> substitute(std::string_view text, const std::map<std::string, std::string>& vars);
 base::Result<std::string> substitute(std::string_view text, const VarLookup& lookup);
 base::Result<std::string> substitute_known(std::string_view text, const std::map<std::string, std::string>& vars);
+std::string substitute_lenient(std::string_view text, const VarLookup& lookup);
+
+// The reference starting at text[pos] (which must be "${{"): the name and the offset just past
+// its "}}". A malformed reference is the error substitute() reports for it.
+struct VarReference {
+  std::string_view name;
+  size_t end = 0;
+};
+base::Result<VarReference> parse_reference(std::string_view text, size_t pos);
 
 // One `var-transforms` entry.
 struct VarTransform {

@@ -36,6 +36,28 @@ TEST(Subst, KnownOnlyLeavesUnknownReferences) {
   EXPECT_EQ(*substitute_known("${{package.name}} ${{ targets.contextdir }}", kVars), "hello ${{ targets.contextdir }}");
 }
 
+TEST(Subst, LenientReplacesOnlyWellFormedKnownReferences) {
+  VarLookup lookup = [](std::string_view n) -> std::optional<std::string> {
+    if (n == "package.name") return std::string("hello");
+    if (n == "range.key") return std::string("64");
+    return std::nullopt;
+  };
+  EXPECT_EQ(substitute_lenient("${{package.name}}-${{ range.key }}", lookup), "hello-64");
+  EXPECT_EQ(substitute_lenient("lib${{range.key == \"64\" && \" (ILP64)\" || \"\"}}", lookup),
+            "lib${{range.key == \"64\" && \" (ILP64)\" || \"\"}}");
+  EXPECT_EQ(substitute_lenient("${{package.name} libraries", lookup), "${{package.name} libraries");
+  EXPECT_EQ(substitute_lenient("${{vars.nope}} ${{${{package.name}}", lookup), "${{vars.nope}} ${{hello");
+  EXPECT_EQ(substitute_lenient("tail ${{", lookup), "tail ${{");
+}
+
+TEST(Subst, ParseReference) {
+  auto r = parse_reference("x ${{ a.b-c_d }} y", 2);
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->name, "a.b-c_d");
+  EXPECT_EQ(r->end, 16u);
+  EXPECT_FALSE(parse_reference("${{a b}}", 0));
+}
+
 TEST(Subst, LookupFunction) {
   VarLookup lookup = [](std::string_view n) -> std::optional<std::string> {
     if (n == "inputs.x") return std::string("X");

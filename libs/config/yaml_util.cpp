@@ -191,7 +191,8 @@ nlohmann::ordered_json yaml_to_json(const YAML::Node& node) {
 }
 
 base::Result<MapReader> MapReader::open(const YAML::Node& node, std::string_view file, std::string context,
-                                        std::initializer_list<std::string_view> allowed) {
+                                        std::initializer_list<std::string_view> allowed,
+                                        std::vector<std::string>* ignored) {
   MapReader r;
   r.file_ = std::string(file);
   r.context_ = std::move(context);
@@ -204,9 +205,15 @@ base::Result<MapReader> MapReader::open(const YAML::Node& node, std::string_view
     std::string key = kv.first.Scalar();
     bool known = false;
     for (auto a : allowed) known = known || a == key;
-    if (!known) return tl::unexpected(yaml_error(file, kv.first, "unknown key \"" + key + "\" in " + r.context_));
     if (r.find(key))
       return tl::unexpected(yaml_error(file, kv.first, "duplicate key \"" + key + "\" in " + r.context_));
+    if (!known && !ignored)
+      return tl::unexpected(yaml_error(file, kv.first, "unknown key \"" + key + "\" in " + r.context_));
+    if (!known) {
+      ignored->push_back(std::string(file) + ":" + std::to_string(line_of(kv.first)) + ": \"" + key + "\" in " +
+                         r.context_);
+      continue;
+    }
     r.entries_.push_back(Entry{std::move(key), line_of(kv.first), kv.second});
   }
   return r;

@@ -63,10 +63,14 @@ std::string json_to_yaml(const nlohmann::ordered_json& j);
 
 // A mapping read against a fixed key set. open() rejects non-mappings, duplicate keys and
 // keys outside `allowed` (`unknown key "<key>" in <context>`). A null node is an empty mapping.
+// With `ignored` set, keys outside `allowed` are skipped instead (yaml.v3 without
+// KnownFields, as melange decodes pipeline definition files) and each is appended to it as
+// `<file>:<line>: "<key>" in <context>`.
 class MapReader {
  public:
   static base::Result<MapReader> open(const YAML::Node& node, std::string_view file, std::string context,
-                                      std::initializer_list<std::string_view> allowed);
+                                      std::initializer_list<std::string_view> allowed,
+                                      std::vector<std::string>* ignored = nullptr);
 
   bool has(std::string_view key) const;
   // The value node; an undefined Node when absent.
