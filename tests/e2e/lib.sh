@@ -6,6 +6,7 @@ OCI_SCHEMAS=$MA_OCI_SCHEMA_DIR     # OCI image-spec JSON schemas (cmake/Testing.
 WORK=$(mktemp -d /tmp/ma-e2e.XXXXXX)
 trap 'rm -rf "$WORK"' EXIT
 cd "$WORK"
+source "$MA_SOURCE_DIR/scripts/container-limits.sh"  # container_run: podman run with explicit rlimits
 fail() { echo "FAIL: $*" >&2; exit 1; }
 skip() { echo "SKIP: $*" >&2; exit 77; }
 expect_fail() {  # expect_fail "<message substring>" cmd...
