@@ -16,7 +16,6 @@ function(ma_add_library name)
   target_link_libraries(ma_${name} PUBLIC ${A_DEPS})
   if(MA_BUILD_TESTS AND A_TESTS)
     add_executable(ma_${name}_tests ${A_TESTS})
-    set_target_properties(ma_${name}_tests PROPERTIES UNITY_BUILD OFF)  # test helpers share names
     target_link_libraries(ma_${name}_tests PRIVATE ma_${name} ma_testutil ${A_TEST_DEPS} GTest::gtest_main GTest::gmock)
     target_compile_definitions(ma_${name}_tests PRIVATE
       MA_SOURCE_DIR="${CMAKE_SOURCE_DIR}" MA_TEST_DATA_DIR="${MA_TEST_DATA_DIR}"

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 """Prints the test command's last line: how many tests passed, failed and were skipped, and why
-each skipped one was skipped. Reads the JUnit XML files that `ctest --output-junit` wrote.
+each skipped one was skipped (grouped by reason). Reads the JUnit XML files that `ctest --output-junit` wrote.
 
 Usage: test-summary.py RESULTS.xml...    Exit status: 0, or 1 when any test failed.
 """
@@ -43,7 +43,11 @@ def main():
                 passed += 1
     line = "tests: %d passed, %d failed, %d skipped" % (passed, len(failed), len(skipped))
     if skipped:
-        line += " (" + "; ".join("%s: %s" % s for s in skipped) + ")"
+        # One entry per reason, naming its tests: "reason: test, test".
+        by_reason = {}
+        for name, reason in skipped:
+            by_reason.setdefault(reason, []).append(name.split("  # ")[0])
+        line += " (" + "; ".join("%s: %s" % (r, ", ".join(n)) for r, n in by_reason.items()) + ")"
     if failed:
         line += "; failed: " + ", ".join(failed)
     print(line)

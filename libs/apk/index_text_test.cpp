@@ -11,7 +11,6 @@
 namespace apk {
 namespace {
 
-std::string fixture(const std::string& rel) { return (testutil::test_data_dir() / rel).string(); }
 using testutil::run_capture;
 
 // The APKINDEX member of an APKINDEX.tar.gz, extracted by tar (an independent tool).
@@ -151,7 +150,7 @@ TEST(IndexText, MutatedValidTextNeverCrashes) {
 }
 
 TEST(IndexText, RealAlpine317IndexRoundTripsByteForByte) {
-  std::string tgz = fixture("apko-apk-testdata/alpine-317/APKINDEX.tar.gz");
+  std::string tgz = testutil::data_path("apko-apk-testdata/alpine-317/APKINDEX.tar.gz");
   std::string text = apkindex_of(tgz);
   ASSERT_GT(text.size(), 1000000u);
   auto r = IndexText::parse(text);
@@ -188,7 +187,7 @@ TEST(IndexText, RealAlpine317IndexRoundTripsByteForByte) {
 // melange's Go writer omits empty U: and writes t:0, so the bytes differ from apk-tools'
 // layout, but the entries survive parse -> write -> parse.
 TEST(IndexText, RealMelangeIndexSurvivesRewrite) {
-  std::string tgz = fixture("apko-cli-testdata/packages/x86_64/APKINDEX.tar.gz");
+  std::string tgz = testutil::data_path("apko-cli-testdata/packages/x86_64/APKINDEX.tar.gz");
   auto r = IndexText::parse(apkindex_of(tgz));
   ASSERT_TRUE(r) << r.error().to_string();
   ASSERT_EQ(r->size(), 4u);

@@ -11,9 +11,8 @@
 namespace apk {
 namespace {
 
-std::string fixture(const std::string& rel) { return (testutil::test_data_dir() / rel).string(); }
 
-std::vector<InstalledPackage> sample() {
+std::vector<InstalledPackage> sample_db() {
   InstalledPackage p;
   p.info.name = "busybox";
   p.info.version = "1.36.1-r2";
@@ -42,7 +41,7 @@ std::vector<InstalledPackage> sample() {
 }
 
 TEST(InstalledDb, WritesApkoLayout) {
-  EXPECT_EQ(write_installed_db(sample(), DbStyle::kApko),
+  EXPECT_EQ(write_installed_db(sample_db(), DbStyle::kApko),
             "P:busybox\nV:1.36.1-r2\nA:x86_64\nL:GPL-2.0-only\nT:swiss-army knife\no:busybox\nm:wolfi\nU:\n"
             "D:so:libc.so.6\np:cmd:busybox=1.36.1-r2\nc:abc\ni:[]\nt:1700000000\nS:10\nI:20\nk:10\n"
             "C:Q1Meo+LHGPSi3uY9gIouEVb9z8Fbo=\n"
@@ -53,7 +52,7 @@ TEST(InstalledDb, WritesApkoLayout) {
 }
 
 TEST(InstalledDb, WritesApkToolsLayout) {
-  EXPECT_EQ(write_installed_db(sample(), DbStyle::kApkTools),
+  EXPECT_EQ(write_installed_db(sample_db(), DbStyle::kApkTools),
             "C:Q1Meo+LHGPSi3uY9gIouEVb9z8Fbo=\nP:busybox\nV:1.36.1-r2\nA:x86_64\nS:10\nI:20\n"
             "T:swiss-army knife\nU:\nL:GPL-2.0-only\no:busybox\nm:wolfi\nt:1700000000\nc:abc\nk:10\n"
             "D:so:libc.so.6\np:cmd:busybox=1.36.1-r2\n"
@@ -65,9 +64,9 @@ TEST(InstalledDb, WritesApkToolsLayout) {
 
 TEST(InstalledDb, BothStylesRoundTrip) {
   for (DbStyle style : {DbStyle::kApko, DbStyle::kApkTools}) {
-    auto r = parse_installed_db(write_installed_db(sample(), style));
+    auto r = parse_installed_db(write_installed_db(sample_db(), style));
     ASSERT_TRUE(r) << r.error().to_string();
-    EXPECT_TRUE(*r == sample());
+    EXPECT_TRUE(*r == sample_db());
   }
 }
 
@@ -118,7 +117,7 @@ TEST(InstalledDb, GarbageNeverCrashes) {
   }
 }
 
-base::Result<std::string> load(const std::string& rel) { return base::read_file(fixture(rel)); }
+base::Result<std::string> load(const std::string& rel) { return base::read_file(testutil::data_path(rel)); }
 
 // apko's own database (wolfi-base image): byte for byte with DbStyle::kApko.
 TEST(InstalledDb, RealApkoDatabaseRoundTripsByteForByte) {

@@ -18,16 +18,7 @@ namespace fs = std::filesystem;
 
 const fs::path kData = testutil::test_data_dir();
 
-std::string run_capture(const std::string& cmd) {
-  std::string out;
-  FILE* p = ::popen(cmd.c_str(), "r");
-  if (!p) return out;
-  char buf[4096];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, p)) > 0) out.append(buf, n);
-  ::pclose(p);
-  return out;
-}
+using testutil::run_capture;
 
 // End offsets of the gzip members of `file`, found by python's zlib (independent of our code).
 std::vector<size_t> member_ends(const fs::path& file) {

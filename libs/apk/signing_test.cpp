@@ -16,7 +16,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // One 2048-bit key for the whole suite (generation is slow under sanitizers).
-const KeyPair& test_key() {
+const KeyPair& suite_key() {
   static const KeyPair pair = [] {
     auto r = generate_rsa_key(2048);
     if (!r) {
@@ -33,7 +33,7 @@ int run(const std::string& cmd) { return std::system((cmd + " >/dev/null 2>&1").
 void write(const fs::path& p, std::string_view data) { ASSERT_TRUE(base::write_file_atomic(p, data)); }
 
 TEST(Signing, GeneratedKeyHasMelangeFormats) {
-  const KeyPair& k = test_key();
+  const KeyPair& k = suite_key();
   EXPECT_EQ(k.private_pem.rfind("-----BEGIN RSA PRIVATE KEY-----\n", 0), 0u);
   EXPECT_NE(k.private_pem.find("-----END RSA PRIVATE KEY-----"), std::string::npos);
   EXPECT_EQ(k.public_pem.rfind("-----BEGIN PUBLIC KEY-----\n", 0), 0u);
@@ -58,10 +58,10 @@ TEST(Signing, SmallKeysAreRefused) {
 }
 
 TEST(Signing, SignVerifyBothAlgorithmsAndTamper) {
-  auto priv = PrivateKey::from_pem(test_key().private_pem, "test.rsa");
+  auto priv = PrivateKey::from_pem(suite_key().private_pem, "test.rsa");
   ASSERT_TRUE(priv) << priv.error().message;
   EXPECT_EQ(priv->bits(), 2048);
-  auto pub = PublicKey::from_pem(test_key().public_pem, "test.rsa.pub");
+  auto pub = PublicKey::from_pem(suite_key().public_pem, "test.rsa.pub");
   ASSERT_TRUE(pub) << pub.error().message;
   const std::string data("control member bytes\x00\x01\x02 with binary", 35);
   for (auto algo : {SignatureAlgo::kRsaSha1, SignatureAlgo::kRsaSha256}) {
@@ -82,13 +82,13 @@ TEST(Signing, SignVerifyBothAlgorithmsAndTamper) {
   // public_pem() of the private key is the same key.
   auto pp = priv->public_pem();
   ASSERT_TRUE(pp);
-  EXPECT_EQ(*pp, test_key().public_pem);
+  EXPECT_EQ(*pp, suite_key().public_pem);
 }
 
 TEST(Signing, WrongKeyDoesNotVerify) {
   auto other = generate_rsa_key(2048);
   ASSERT_TRUE(other);
-  auto priv = PrivateKey::from_pem(test_key().private_pem, "a");
+  auto priv = PrivateKey::from_pem(suite_key().private_pem, "a");
   auto pub = PublicKey::from_pem(other->public_pem, "b");
   ASSERT_TRUE(priv && pub);
   auto sig = priv->sign(SignatureAlgo::kRsaSha256, "x");
@@ -100,14 +100,14 @@ TEST(Signing, OpensslCliAgreesBothWays) {
   auto dir = base::TempDir::create();
   ASSERT_TRUE(dir);
   const fs::path d = dir->path();
-  write(d / "k.rsa", test_key().private_pem);
-  write(d / "k.rsa.pub", test_key().public_pem);
+  write(d / "k.rsa", suite_key().private_pem);
+  write(d / "k.rsa.pub", suite_key().public_pem);
   const std::string data = "signed bytes for the openssl cross-check\n";
   write(d / "data", data);
   write(d / "tampered", data + "x");
   auto priv = PrivateKey::load(d / "k.rsa");
   ASSERT_TRUE(priv) << priv.error().message;
-  auto pub = PublicKey::from_pem(test_key().public_pem, "k.rsa.pub");
+  auto pub = PublicKey::from_pem(suite_key().public_pem, "k.rsa.pub");
   ASSERT_TRUE(pub);
   struct Case {
     SignatureAlgo algo;
@@ -135,7 +135,7 @@ TEST(Signing, OpensslCliAgreesBothWays) {
 TEST(Signing, LoadsPkcs8PrivateKeys) {
   auto dir = base::TempDir::create();
   ASSERT_TRUE(dir);
-  write(dir->path() / "k.rsa", test_key().private_pem);
+  write(dir->path() / "k.rsa", suite_key().private_pem);
   std::string p8 = (dir->path() / "k.p8").string();
   ASSERT_EQ(run("openssl pkcs8 -topk8 -nocrypt -in " + (dir->path() / "k.rsa").string() + " -out " + p8), 0);
   auto text = base::read_file(p8);
@@ -145,13 +145,13 @@ TEST(Signing, LoadsPkcs8PrivateKeys) {
   ASSERT_TRUE(priv) << priv.error().message;
   auto pp = priv->public_pem();
   ASSERT_TRUE(pp);
-  EXPECT_EQ(*pp, test_key().public_pem);
+  EXPECT_EQ(*pp, suite_key().public_pem);
 }
 
 TEST(Signing, PublicKeyAcceptsPkcs1Pem) {
   auto dir = base::TempDir::create();
   ASSERT_TRUE(dir);
-  write(dir->path() / "k.pub", test_key().public_pem);
+  write(dir->path() / "k.pub", suite_key().public_pem);
   std::string p1 = (dir->path() / "k.p1").string();
   ASSERT_EQ(run("openssl rsa -pubin -in " + (dir->path() / "k.pub").string() + " -RSAPublicKey_out -out " + p1), 0);
   auto text = base::read_file(p1);
@@ -159,7 +159,7 @@ TEST(Signing, PublicKeyAcceptsPkcs1Pem) {
   ASSERT_NE(text->find("BEGIN RSA PUBLIC KEY"), std::string::npos);
   auto pub = PublicKey::from_pem(*text, "k.p1");
   ASSERT_TRUE(pub) << pub.error().message;
-  EXPECT_EQ(pub->pem(), test_key().public_pem);
+  EXPECT_EQ(pub->pem(), suite_key().public_pem);
 }
 
 TEST(Signing, BadKeysGiveOneLineErrorsNamingTheOrigin) {
@@ -170,10 +170,10 @@ TEST(Signing, BadKeysGiveOneLineErrorsNamingTheOrigin) {
   ASSERT_FALSE(b);
   EXPECT_EQ(b.error().message.rfind("y.pub: ", 0), 0u) << b.error().message;
   EXPECT_EQ(b.error().message.find('\n'), std::string::npos);
-  auto c = PublicKey::from_pem(test_key().private_pem, "z.pub");
+  auto c = PublicKey::from_pem(suite_key().private_pem, "z.pub");
   ASSERT_FALSE(c);
   EXPECT_NE(c.error().message.find("private key"), std::string::npos) << c.error().message;
-  auto d = PrivateKey::from_pem(test_key().public_pem, "k.rsa");
+  auto d = PrivateKey::from_pem(suite_key().public_pem, "k.rsa");
   ASSERT_FALSE(d);
   EXPECT_EQ(d.error().message.rfind("k.rsa: ", 0), 0u);
   auto e = PrivateKey::load("/nonexistent/melange.rsa");

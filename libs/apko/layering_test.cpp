@@ -26,7 +26,7 @@ apk::InstalledPackage pkg(const std::string& name, const std::string& origin, ui
   return p;
 }
 
-std::vector<std::vector<std::string>> names(const std::vector<apk::InstalledPackage>& in,
+std::vector<std::vector<std::string>> names_of(const std::vector<apk::InstalledPackage>& in,
                                             const std::vector<LayerGroup>& groups) {
   std::vector<std::vector<std::string>> out;
   for (const auto& g : groups) {
@@ -38,7 +38,7 @@ std::vector<std::vector<std::string>> names(const std::vector<apk::InstalledPack
 
 using Names = std::vector<std::vector<std::string>>;
 
-std::vector<apk::InstalledPackage> sample() {
+std::vector<apk::InstalledPackage> sample_installed() {
   return {pkg("a", "A", 100), pkg("a-dev", "A", 5), pkg("b", "B", 50), pkg("c", "C", 50),
           pkg("d", "D", 10, {"c"}),          // d replaces c: one group C+D of 60
           pkg("e", "E", 1, {"b>2.0"}),       // b is 1.0-r0: no merge
@@ -46,8 +46,8 @@ std::vector<apk::InstalledPackage> sample() {
 }
 
 TEST(Layering, GroupsByOriginMergesReplacesSortsBySize) {
-  auto in = sample();
-  EXPECT_EQ(names(in, group_by_origin(in, 10)), (Names{{"a", "a-dev"}, {"c", "d"}, {"b"}, {"f"}, {"g"}, {"e"}}));
+  auto in = sample_installed();
+  EXPECT_EQ(names_of(in, group_by_origin(in, 10)), (Names{{"a", "a-dev"}, {"c", "d"}, {"b"}, {"f"}, {"g"}, {"e"}}));
   auto g = group_by_origin(in, 10);
   EXPECT_EQ(g[0].size, 105u);
   EXPECT_EQ(g[0].tiebreaker, "a-dev");
@@ -57,16 +57,16 @@ TEST(Layering, GroupsByOriginMergesReplacesSortsBySize) {
 }
 
 TEST(Layering, BudgetMergesTheSmallestIntoOneLastGroup) {
-  auto in = sample();
-  EXPECT_EQ(names(in, group_by_origin(in, 3)), (Names{{"a", "a-dev"}, {"c", "d"}, {"b", "e", "f", "g"}}));
+  auto in = sample_installed();
+  EXPECT_EQ(names_of(in, group_by_origin(in, 3)), (Names{{"a", "a-dev"}, {"c", "d"}, {"b", "e", "f", "g"}}));
   auto g = group_by_origin(in, 3);
   EXPECT_EQ(g[2].size, 50u + 7 + 3 + 1);
   EXPECT_EQ(g[2].tiebreaker, "g");
-  EXPECT_EQ(names(in, group_by_origin(in, 2)), (Names{{"a", "a-dev"}, {"b", "c", "d", "e", "f", "g"}}));
+  EXPECT_EQ(names_of(in, group_by_origin(in, 2)), (Names{{"a", "a-dev"}, {"b", "c", "d", "e", "f", "g"}}));
   // budget 1 and 0 (strategy without budget): one package group.
   Names all{{"a", "a-dev", "b", "c", "d", "e", "f", "g"}};
-  EXPECT_EQ(names(in, group_by_origin(in, 1)), all);
-  EXPECT_EQ(names(in, group_by_origin(in, 0)), all);
+  EXPECT_EQ(names_of(in, group_by_origin(in, 1)), all);
+  EXPECT_EQ(names_of(in, group_by_origin(in, 0)), all);
   EXPECT_TRUE(group_by_origin({}, 3).empty());
 }
 
@@ -74,7 +74,7 @@ TEST(Layering, EqualSizesOrderedByGreatestName) {
   std::vector<apk::InstalledPackage> in = {pkg("zz", "Z", 10), pkg("mm", "M", 10), pkg("aa", "M", 0),
                                            pkg("x", "X", 10, {"y=2.0-r0"}), pkg("y", "Y", 0, {}, "2.0-r0")};
   // M{aa,mm} < X+Y{x,y} < Z{zz}: all of size 10.
-  EXPECT_EQ(names(in, group_by_origin(in, 5)), (Names{{"aa", "mm"}, {"x", "y"}, {"zz"}}));
+  EXPECT_EQ(names_of(in, group_by_origin(in, 5)), (Names{{"aa", "mm"}, {"x", "y"}, {"zz"}}));
 }
 
 // A small tree and the records of three packages (origins: base, tool, tool-libs).

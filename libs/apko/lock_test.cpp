@@ -10,7 +10,7 @@
 namespace apko {
 namespace {
 
-std::string run(const std::string& cmd) { return testutil::run_capture(cmd); }
+std::string run_lock(const std::string& cmd) { return testutil::run_capture(cmd); }
 
 TEST(Lock, RoundTripAndRangesCheckedWithPython) {
   auto f = testing::make_repo_fixture();
@@ -30,7 +30,7 @@ TEST(Lock, RoundTripAndRangesCheckedWithPython) {
         "def s(r,h):\n a,b=r[6:].split('-'); return h+'-'+base64.b64encode(hashlib.new(h,d[int(a):int(b)+1]).digest()).decode()\n"
         "print(s(sys.argv[2],'sha1'), s(sys.argv[3],'sha1'), s(sys.argv[4],'sha256'))\" " +
         p.url + " " + p.signature.range + " " + p.control.range + " " + p.data.range;
-    EXPECT_EQ(run(py), p.signature.checksum + " " + p.control.checksum + " " + p.data.checksum + "\n") << p.name;
+    EXPECT_EQ(run_lock(py), p.signature.checksum + " " + p.control.checksum + " " + p.data.checksum + "\n") << p.name;
     EXPECT_EQ("Q1" + p.control.checksum.substr(5), p.checksum);
   }
   std::string json = lock_to_json(*lock);

@@ -10,7 +10,7 @@
 namespace archive {
 namespace {
 
-std::string sample(size_t n, uint32_t seed = 7) {
+std::string random_bytes(size_t n, uint32_t seed = 7) {
   std::string s;
   uint32_t x = seed;
   while (s.size() < n) {
@@ -23,7 +23,7 @@ std::string sample(size_t n, uint32_t seed = 7) {
 }
 
 TEST(GzipParallel, SameBytesForAnyThreadCount) {
-  std::string data = sample(600000);
+  std::string data = random_bytes(600000);
   for (size_t block : {size_t(1000), size_t(40000), size_t(1 << 17)}) {
     std::string one = gzip_parallel(data, 6, block, 1);
     EXPECT_EQ(gzip_parallel(data, 6, block, 2), one) << block;
@@ -35,7 +35,7 @@ TEST(GzipParallel, SameBytesForAnyThreadCount) {
 }
 
 TEST(GzipParallel, HostGzipDecompresses) {
-  std::string data = sample(300000);
+  std::string data = random_bytes(300000);
   std::string gz = gzip_parallel(data, 9, 65536, 2);
   EXPECT_EQ(gz.substr(0, 10), gzip_header(9));
   auto dir = base::TempDir::create("ma-gzp-");
@@ -52,7 +52,7 @@ TEST(GzipParallel, HostGzipDecompresses) {
 
 TEST(GzipParallel, EmptyAndTinyInputs) {
   for (size_t n : {0, 1, 100}) {
-    std::string data = sample(n);
+    std::string data = random_bytes(n);
     std::string gz = gzip_parallel(data, 6, 16, 3);
     auto back = gunzip(gz);
     ASSERT_TRUE(back) << n;
@@ -66,7 +66,7 @@ TEST(GzipParallel, EmptyAndTinyInputs) {
 }
 
 TEST(GzipSink, RandomChunksGiveTheSameBytes) {
-  std::string data = sample(1000000);
+  std::string data = random_bytes(1000000);
   for (unsigned threads : {1u, 2u, 4u}) {
     for (size_t block : {size_t(5000), size_t(100000)}) {
       std::string want = gzip_parallel(data, 6, block, 1);
@@ -89,7 +89,7 @@ TEST(GzipSink, RandomChunksGiveTheSameBytes) {
 }
 
 TEST(GzipSink, ExactBlockMultipleAndOneBigWrite) {
-  std::string data = sample(4 * 8192);
+  std::string data = random_bytes(4 * 8192);
   std::string want = gzip_parallel(data, 6, 8192, 2);
   StringSink a;
   GzipSink ga(a, 6, 8192, 2);
@@ -106,7 +106,7 @@ TEST(GzipSink, ExactBlockMultipleAndOneBigWrite) {
 // kPerBlock: one member per block, same bytes for any thread count and any write sizes, read
 // back by GNU gzip and Python's gzip module (independent readers) as one stream.
 TEST(GzipParallel, MemberPerBlock) {
-  const std::string data = sample(700000);
+  const std::string data = random_bytes(700000);
   const size_t block = 1 << 17;
   std::string gz = gzip_parallel(data, 6, block, 1, GzipMembers::kPerBlock);
   EXPECT_EQ(gzip_parallel(data, 6, block, 3, GzipMembers::kPerBlock), gz);
@@ -138,11 +138,11 @@ TEST(GzipParallel, MemberPerBlock) {
   for (size_t n : {0, 1}) {  // an empty stream is still one (empty) member
     StringSink s;
     GzipSink g(s, 6, 16, 2, GzipMembers::kPerBlock);
-    ASSERT_TRUE(g.write(sample(n)));
+    ASSERT_TRUE(g.write(random_bytes(n)));
     ASSERT_TRUE(g.finish());
-    EXPECT_EQ(s.data, gzip_parallel(sample(n), 6, 16, 2, GzipMembers::kPerBlock));
+    EXPECT_EQ(s.data, gzip_parallel(random_bytes(n), 6, 16, 2, GzipMembers::kPerBlock));
     EXPECT_EQ(find_gzip_members(s.data)->size(), 1u);
-    EXPECT_EQ(*gunzip(s.data), sample(n));
+    EXPECT_EQ(*gunzip(s.data), random_bytes(n));
   }
 }
 

@@ -14,7 +14,7 @@ namespace {
 namespace fs = std::filesystem;
 
 // Semi-compressible test data: text-like with repetition and noise.
-std::string sample(size_t n, uint32_t seed = 1) {
+std::string noisy_bytes(size_t n, uint32_t seed = 1) {
   static const char* words[] = {"apk ", "tar ", "gzip ", "layer ", "melange ", "apko ", "\n", "0123 "};
   std::string s;
   uint32_t x = seed;
@@ -39,7 +39,7 @@ std::string host_gunzip(const std::string& gz, std::string* err) {
 
 TEST(Gzip, CompressRoundTripsThroughZlibAndHostGzip) {
   for (size_t n : {size_t(0), size_t(1), size_t(1000), size_t(300000)}) {
-    std::string data = sample(n);
+    std::string data = noisy_bytes(n);
     for (int level : {1, 6, 9, 12}) {
       std::string gz = gzip_compress(data, level);
       ASSERT_GE(gz.size(), 18u);
@@ -67,7 +67,7 @@ TEST(Gzip, HeaderBytes) {
 }
 
 TEST(Gzip, MembersAndMultiMemberGunzip) {
-  std::string a = sample(5000, 1), b = sample(70000, 2), c = sample(10, 3);
+  std::string a = noisy_bytes(5000, 1), b = noisy_bytes(70000, 2), c = noisy_bytes(10, 3);
   std::string ga = gzip_compress(a), gb = gzip_compress_zlib(b, 9), gc = gzip_compress(c, 1);
   std::string all = ga + gb + gc;
   auto m = find_gzip_members(all);
@@ -104,7 +104,7 @@ TEST(Gzip, SignedApkHasThreeMembersUnsignedTwo) {
 }
 
 TEST(Gzip, BadInputGivesErrors) {
-  std::string gz = gzip_compress(sample(20000));
+  std::string gz = gzip_compress(noisy_bytes(20000));
   for (size_t cut : {size_t(1), size_t(5), size_t(10), gz.size() / 2, gz.size() - 4, gz.size() - 1}) {
     EXPECT_FALSE(find_gzip_members(gz.substr(0, cut))) << cut;
     EXPECT_FALSE(gunzip(gz.substr(0, cut))) << cut;

@@ -23,14 +23,14 @@ std::filesystem::path data_file(const std::string& rel) { return testutil::test_
     var = std::move(*r_);                                                                  \
   }
 
-struct Listed {
+struct ReadEntry {
   TarEntry e;
   std::string data;
 };
 
-std::vector<Listed> read_all(std::string_view tar, std::optional<base::Error>* err = nullptr) {
+std::vector<ReadEntry> read_entries(std::string_view tar, std::optional<base::Error>* err = nullptr) {
   TarReader r(tar);
-  std::vector<Listed> out;
+  std::vector<ReadEntry> out;
   TarEntry e;
   std::string_view d;
   while (r.next(&e, &d)) out.push_back({e, std::string(d)});
@@ -52,13 +52,13 @@ TEST(TarReader, AlpineBaselayoutMembersAndChecksums) {
 
   auto sig = gunzip(apk.substr(0, 666));
   ASSERT_TRUE(sig);
-  auto sig_entries = read_all(*sig);
+  auto sig_entries = read_entries(*sig);
   ASSERT_EQ(sig_entries.size(), 1u);
   EXPECT_TRUE(sig_entries[0].e.name.starts_with(".SIGN.RSA.")) << sig_entries[0].e.name;
 
   auto ctl = gunzip(apk.substr(666, 2229 - 666));
   ASSERT_TRUE(ctl);
-  auto ctl_entries = read_all(*ctl);
+  auto ctl_entries = read_entries(*ctl);
   ASSERT_FALSE(ctl_entries.empty());
   EXPECT_EQ(ctl_entries[0].e.name, ".PKGINFO");
   EXPECT_NE(ctl_entries[0].data.find("pkgname = alpine-baselayout"), std::string::npos);
@@ -66,7 +66,7 @@ TEST(TarReader, AlpineBaselayoutMembersAndChecksums) {
   auto data = gunzip(apk.substr(2229));
   ASSERT_TRUE(data);
   std::optional<base::Error> err;
-  auto entries = read_all(*data, &err);
+  auto entries = read_entries(*data, &err);
   ASSERT_FALSE(err) << err->message;
   size_t files = 0;
   for (const auto& l : entries) {
@@ -90,7 +90,7 @@ TEST(TarReader, WholeApkAsOneStreamWithoutEndBlocks) {
   auto all = gunzip(apk);
   ASSERT_TRUE(all);
   std::optional<base::Error> err;
-  auto entries = read_all(*all, &err);
+  auto entries = read_entries(*all, &err);
   ASSERT_FALSE(err) << err->message;
   // .PKGINFO .melange.yaml + 24 data entries (fixtures/LISTINGS.txt).
   ASSERT_EQ(entries.size(), 26u);
@@ -119,7 +119,7 @@ TEST(TarReader, AllFixtureApksParse) {
     auto last = gunzip(f.substr(members->back().offset));
     ASSERT_TRUE(last) << rel;
     std::optional<base::Error> err;
-    auto entries = read_all(*last, &err);
+    auto entries = read_entries(*last, &err);
     EXPECT_FALSE(err) << rel << ": " << err->message;
     EXPECT_FALSE(entries.empty()) << rel;
     for (const auto& l : entries) {
@@ -152,14 +152,14 @@ TEST(TarReader, TruncatedAndGarbageInputFailCleanly) {
   ASSERT_TRUE(w.add(p, "x"));
   ASSERT_TRUE(w.finish());
   const std::string& tar = s.data;
-  auto full = read_all(tar);
+  auto full = read_entries(tar);
   ASSERT_EQ(full.size(), 2u);
   // At every truncation point the reader either reports an error or returns only
   // complete entries (a cut in the padding after the last data is tolerated).
   size_t errors = 0;
   for (size_t cut = 1; cut < tar.size(); ++cut) {
     std::optional<base::Error> err;
-    auto entries = read_all(std::string_view(tar).substr(0, cut), &err);
+    auto entries = read_entries(std::string_view(tar).substr(0, cut), &err);
     if (err) {
       ++errors;
       continue;
@@ -175,14 +175,14 @@ TEST(TarReader, TruncatedAndGarbageInputFailCleanly) {
   std::string bad = tar;
   bad[10] ^= 0x20;
   std::optional<base::Error> err;
-  read_all(bad, &err);
+  read_entries(bad, &err);
   ASSERT_TRUE(err);
   EXPECT_NE(err->message.find("checksum"), std::string::npos);
   // Random garbage.
   std::string garbage(4096, '\0');
   uint32_t x = 12345;
   for (auto& c : garbage) c = char((x = x * 1103515245 + 12345) >> 16);
-  read_all(garbage, &err);
+  read_entries(garbage, &err);
   EXPECT_TRUE(err);
 }
 
@@ -197,7 +197,7 @@ TEST(TarReader, MalformedPaxRecordIsAnError) {
   ASSERT_EQ(tar.substr(512, 6), "6 k=v\n");
   tar[512] = '9';
   std::optional<base::Error> err;
-  read_all(tar, &err);
+  read_entries(tar, &err);
   ASSERT_TRUE(err);
   EXPECT_NE(err->message.find("PAX"), std::string::npos) << err->message;
 }

@@ -5,11 +5,11 @@
 namespace config {
 namespace {
 
-const std::map<std::string, std::string> kVars = {
+const std::map<std::string, std::string> kCondVars = {
     {"build.arch", "x86_64"}, {"package.name", "hello"}, {"quote", "it's \"q\""}, {"empty", ""}};
 
 bool eval(std::string_view e) {
-  auto r = evaluate_condition(e, kVars);
+  auto r = evaluate_condition(e, kCondVars);
   EXPECT_TRUE(r) << e << ": " << (r ? "" : r.error().message);
   return r && *r;
 }
@@ -57,27 +57,27 @@ TEST(Cond, Escapes) {
 line2	x")"));
 }
 
-std::string error_of(std::string_view e) {
-  auto r = evaluate_condition(e, kVars);
+std::string cond_error(std::string_view e) {
+  auto r = evaluate_condition(e, kCondVars);
   return r ? "(ok)" : r.error().message;
 }
 
 TEST(Cond, Errors) {
-  EXPECT_NE(error_of("'foo' == ").find("invalid condition \"'foo' == \""), std::string::npos);
-  EXPECT_NE(error_of("foo == 'foo'").find("expected a quoted string"), std::string::npos);
-  EXPECT_NE(error_of("'foo'").find("expected \"==\" or \"!=\""), std::string::npos);
-  EXPECT_NE(error_of("'a' == 'a' &&").find("condition ended"), std::string::npos);
-  EXPECT_NE(error_of("('a' == 'a'").find("expected \")\""), std::string::npos);
-  EXPECT_NE(error_of("'a' == 'a')").find("unexpected"), std::string::npos);
-  EXPECT_NE(error_of("'a' == 'abc").find("unterminated string"), std::string::npos);
-  EXPECT_NE(error_of("'a\\q' == 'a'").find("unknown escape"), std::string::npos);
-  EXPECT_NE(error_of("!('a' == 'a')").find("invalid condition"), std::string::npos);
-  EXPECT_NE(error_of("${{nope}} == 'x'").find("\"nope\""), std::string::npos);
-  EXPECT_NE(error_of("${{foo.bar} == 'baz'").find("invalid condition"), std::string::npos);
+  EXPECT_NE(cond_error("'foo' == ").find("invalid condition \"'foo' == \""), std::string::npos);
+  EXPECT_NE(cond_error("foo == 'foo'").find("expected a quoted string"), std::string::npos);
+  EXPECT_NE(cond_error("'foo'").find("expected \"==\" or \"!=\""), std::string::npos);
+  EXPECT_NE(cond_error("'a' == 'a' &&").find("condition ended"), std::string::npos);
+  EXPECT_NE(cond_error("('a' == 'a'").find("expected \")\""), std::string::npos);
+  EXPECT_NE(cond_error("'a' == 'a')").find("unexpected"), std::string::npos);
+  EXPECT_NE(cond_error("'a' == 'abc").find("unterminated string"), std::string::npos);
+  EXPECT_NE(cond_error("'a\\q' == 'a'").find("unknown escape"), std::string::npos);
+  EXPECT_NE(cond_error("!('a' == 'a')").find("invalid condition"), std::string::npos);
+  EXPECT_NE(cond_error("${{nope}} == 'x'").find("\"nope\""), std::string::npos);
+  EXPECT_NE(cond_error("${{foo.bar} == 'baz'").find("invalid condition"), std::string::npos);
   // The right operand is still evaluated after a decided left side.
-  EXPECT_NE(error_of("'a' == 'a' || ${{nope}} == 'x'").find("\"nope\""), std::string::npos);
-  EXPECT_EQ(error_of(std::string(200, '(')).find("(ok)"), std::string::npos);
-  EXPECT_EQ(error_of("").find("(ok)"), std::string::npos);
+  EXPECT_NE(cond_error("'a' == 'a' || ${{nope}} == 'x'").find("\"nope\""), std::string::npos);
+  EXPECT_EQ(cond_error(std::string(200, '(')).find("(ok)"), std::string::npos);
+  EXPECT_EQ(cond_error("").find("(ok)"), std::string::npos);
 }
 
 }  // namespace

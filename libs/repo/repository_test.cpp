@@ -19,7 +19,7 @@ using testing::write_repo;
 
 apk::Arch x86() { return apk::parse_arch("x86_64").value(); }
 
-std::vector<apk::Dependency> world(const std::vector<std::string>& names) {
+std::vector<apk::Dependency> world_of(const std::vector<std::string>& names) {
   std::vector<apk::Dependency> w;
   for (const auto& n : names) w.push_back(apk::parse_dependency(n).value());
   return w;
@@ -54,7 +54,7 @@ TEST_F(Repository, OpenSolveAndFetch) {
   EXPECT_EQ(set->universe().size(), 5u);
   EXPECT_EQ(set->index(0).trusted_by, "test.rsa.pub");
 
-  auto sol = solver::solve(set->universe(), world({"app"}));
+  auto sol = solver::solve(set->universe(), world_of({"app"}));
   ASSERT_TRUE(sol) << sol.error().message;
   EXPECT_EQ(nevrs(*set, *sol), (std::vector<std::string>{"app-1.0-r0", "libfoo-2.1-r0", "shell-5.0-r0"}));
   for (size_t id : sol->packages) {
@@ -149,17 +149,17 @@ TEST_F(Repository, TaggedRepositoryOnlyOnRequest) {
   ASSERT_TRUE(set) << set.error().message;
   EXPECT_EQ(set->universe().repository(1).tag, "local");
 
-  auto plain = solver::solve(set->universe(), world({"hello"}));
+  auto plain = solver::solve(set->universe(), world_of({"hello"}));
   ASSERT_TRUE(plain) << plain.error().message;
   EXPECT_EQ(nevrs(*set, *plain), std::vector<std::string>{"hello-1.0-r0"});
 
-  auto tagged = solver::solve(set->universe(), world({"hello@local"}));
+  auto tagged = solver::solve(set->universe(), world_of({"hello@local"}));
   ASSERT_TRUE(tagged) << tagged.error().message;
   EXPECT_EQ(nevrs(*set, *tagged), std::vector<std::string>{"hello-2.0-r0"});
   EXPECT_EQ(set->package_url(tagged->packages[0]), path("local").string() + "/x86_64/hello-2.0-r0.apk");
 
-  EXPECT_FALSE(solver::solve(set->universe(), world({"only-local"})));
-  auto ol = solver::solve(set->universe(), world({"only-local@local"}));
+  EXPECT_FALSE(solver::solve(set->universe(), world_of({"only-local"})));
+  auto ol = solver::solve(set->universe(), world_of({"only-local@local"}));
   ASSERT_TRUE(ol) << ol.error().message;
   for (size_t id : ol->packages) ASSERT_TRUE(set->fetch_package(id)) << set->package_url(id);
 }
@@ -172,7 +172,7 @@ TEST_F(Repository, EarlierRepositoryWinsATie) {
     auto set = RepositorySet::open({spec(order[0]), spec(order[1]), spec(order[0])}, keys, x86(), Options{});
     ASSERT_TRUE(set) << set.error().message;
     EXPECT_EQ(set->repository_count(), 2u);  // the duplicate is dropped
-    auto sol = solver::solve(set->universe(), world({"same"}));
+    auto sol = solver::solve(set->universe(), world_of({"same"}));
     ASSERT_TRUE(sol) << sol.error().message;
     ASSERT_EQ(sol->packages.size(), 1u);
     EXPECT_EQ(set->universe().repository_of(sol->packages[0]), 0u);
@@ -208,7 +208,7 @@ TEST_F(Repository, MirrorToLocalDirectory) {
   ASSERT_TRUE(keys) << keys.error().message;
   auto set = RepositorySet::open({spec("https://packages.example.invalid/os/")}, *keys, x86(), o);
   ASSERT_TRUE(set) << set.error().message;
-  auto sol = solver::solve(set->universe(), world({"app"}));
+  auto sol = solver::solve(set->universe(), world_of({"app"}));
   ASSERT_TRUE(sol) << sol.error().message;
   ASSERT_EQ(sol->packages.size(), 2u);
   for (size_t id : sol->packages) {

@@ -8,7 +8,7 @@ namespace {
 Meta dir_meta(uint32_t mode = 0755) { return Meta{mode, 0, 0, 0, {}}; }
 Meta file_meta(uint32_t mode = 0644) { return Meta{mode, 0, 0, 0, {}}; }
 
-std::vector<std::string> paths(const Tree& t) {
+std::vector<std::string> tree_paths(const Tree& t) {
   std::vector<std::string> out;
   t.walk([&](const std::string& p, const Node&) { out.push_back(p); });
   return out;
@@ -21,7 +21,7 @@ TEST(Tree, MkdirWriteReadAndSortedWalk) {
   ASSERT_TRUE(t.write_file("usr/lib/b", Content::own("bee"), file_meta()));
   ASSERT_TRUE(t.write_file("/usr/lib/a", Content::own("ay"), file_meta(04755)));
   ASSERT_TRUE(t.write_file("usr/bin", Content::own(""), file_meta()));
-  EXPECT_EQ(paths(t), (std::vector<std::string>{"etc", "usr", "usr/bin", "usr/lib", "usr/lib/a", "usr/lib/b"}));
+  EXPECT_EQ(tree_paths(t), (std::vector<std::string>{"etc", "usr", "usr/bin", "usr/lib", "usr/lib/a", "usr/lib/b"}));
   EXPECT_EQ(*t.read_file("usr/lib/b"), "bee");
   EXPECT_EQ((*t.lookup("usr/lib/a"))->meta.mode, 04755u);
   EXPECT_FALSE(t.write_file("usr/lib", Content::own("x"), file_meta()));  // a directory
@@ -71,7 +71,7 @@ TEST(Tree, WritesNeverEscapeTheRoot) {
   auto root = t.lookup("a/b/evil", Follow::kFollow);
   ASSERT_TRUE(root);
   EXPECT_EQ(*root, &t.root());
-  EXPECT_EQ(paths(t), (std::vector<std::string>{"a", "a/b", "a/b/evil", "a/up"}));
+  EXPECT_EQ(tree_paths(t), (std::vector<std::string>{"a", "a/b", "a/b/evil", "a/up"}));
 }
 
 TEST(Tree, SymlinkLoopsAreErrors) {
@@ -116,7 +116,7 @@ TEST(Tree, RollbackRestoresEverything) {
   Tree t;
   ASSERT_TRUE(t.mkdir_p("etc", dir_meta()));
   ASSERT_TRUE(t.write_file("etc/keep", Content::own("old"), file_meta()));
-  auto before = paths(t);
+  auto before = tree_paths(t);
   t.begin();
   ASSERT_TRUE(t.mkdir_p("usr/lib/deep", dir_meta()));
   ASSERT_TRUE(t.write_file("usr/lib/deep/f", Content::own("f"), file_meta()));
@@ -125,7 +125,7 @@ TEST(Tree, RollbackRestoresEverything) {
   ASSERT_TRUE(t.remove("etc/keep"));
   ASSERT_TRUE(t.symlink("etc/keep", "x", file_meta()));
   t.rollback();
-  EXPECT_EQ(paths(t), before);
+  EXPECT_EQ(tree_paths(t), before);
   EXPECT_EQ(*t.read_file("etc/keep"), "old");
   EXPECT_EQ((*t.lookup("etc"))->meta.mode, 0755u);
   t.begin();

@@ -21,7 +21,7 @@ class StopPodman : public ::testing::Environment {
 };
 const auto* const kEnv = ::testing::AddGlobalTestEnvironment(new StopPodman);
 
-struct Captured {
+struct RunCaptured {
   std::vector<std::string> out, err;
   OutputFn fn() {
     return [this](std::string_view l, bool is_err) { (is_err ? err : out).emplace_back(l); };
@@ -69,7 +69,7 @@ class RunnerTest : public ::testing::TestWithParam<std::string> {
     auto st = runner_->start(cfg_);
     ASSERT_TRUE(st) << st.error().to_string();
   }
-  base::Result<ExecResult> sh(const std::string& script, Captured& c, const std::map<std::string, std::string>& env = {}) {
+  base::Result<ExecResult> sh(const std::string& script, RunCaptured& c, const std::map<std::string, std::string>& env = {}) {
     return runner_->exec({"/bin/sh", "-c", script}, env, "", c.fn());
   }
 
@@ -80,13 +80,13 @@ class RunnerTest : public ::testing::TestWithParam<std::string> {
 
 TEST_P(RunnerTest, RunsWithEnvWorkdirAndUser) {
   start();
-  Captured c;
+  RunCaptured c;
   auto r = sh("echo hello; id -u; pwd; echo $FOO; echo $EXTRA", c, {{"EXTRA", "x y"}});
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->exit_code, 0);
   EXPECT_EQ(c.out, (std::vector<std::string>{"hello", "0", "/home/build", "bar", "x y"}));
   EXPECT_TRUE(c.err.empty());
-  Captured c2;
+  RunCaptured c2;
   auto r2 = runner_->exec({"pwd"}, {}, "/tmp", c2.fn());
   ASSERT_TRUE(r2) << r2.error().to_string();
   EXPECT_EQ(c2.out, (std::vector<std::string>{"/tmp"}));
@@ -97,7 +97,7 @@ TEST_P(RunnerTest, RunsAsConfiguredUid) {
   cfg_.gid = 1000;
   fs::permissions(workspace(), fs::perms::all);
   start();
-  Captured c;
+  RunCaptured c;
   auto r = sh("id -u; id -g; touch /home/build/mine", c);
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(c.out, (std::vector<std::string>{"1000", "1000"}));
@@ -106,7 +106,7 @@ TEST_P(RunnerTest, RunsAsConfiguredUid) {
 
 TEST_P(RunnerTest, PropagatesExitCodeAndStderr) {
   start();
-  Captured c;
+  RunCaptured c;
   auto r = sh("echo oops >&2; exit 3", c);
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(r->exit_code, 3);
@@ -135,7 +135,7 @@ TEST_P(RunnerTest, ExecInteractiveInheritsStdio) {
 
 TEST_P(RunnerTest, WorkspaceWritesReachTheHostAndHostIsHidden) {
   start();
-  Captured c;
+  RunCaptured c;
   auto r = sh("echo built > /home/build/out.txt; for p in /work /usr/lib/x86_64-linux-gnu " MA_SOURCE_DIR
               "; do test -e $p && echo present $p || echo absent; done", c);
   ASSERT_TRUE(r) << r.error().to_string();
@@ -147,7 +147,7 @@ TEST_P(RunnerTest, WorkspaceWritesReachTheHostAndHostIsHidden) {
 
 TEST_P(RunnerTest, DefaultCapabilitiesAndNoNetwork) {
   start();
-  Captured c;
+  RunCaptured c;
   auto r = sh("grep CapEff /proc/self/status; tail -n +3 /proc/net/dev | cut -d: -f1 | tr -d ' '", c);
   ASSERT_TRUE(r) << r.error().to_string();
   ASSERT_EQ(c.out.size(), 2u) << "expected CapEff and only the lo interface";
@@ -171,14 +171,14 @@ TEST_P(RunnerTest, LargeOutputOnBothStreams) {
 TEST_P(RunnerTest, TimeoutKillsTheCommand) {
   cfg_.timeout = std::chrono::seconds{2};
   start();
-  Captured c;
+  RunCaptured c;
   auto t0 = std::chrono::steady_clock::now();
   auto r = sh("echo started; sleep 60; echo finished", c);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("timed out"), std::string::npos) << r.error().message;
   EXPECT_LT(std::chrono::steady_clock::now() - t0, std::chrono::seconds{15});
   EXPECT_EQ(c.out, (std::vector<std::string>{"started"}));
-  Captured after;  // the runner is still usable
+  RunCaptured after;  // the runner is still usable
   auto r2 = sh("echo again", after);
   ASSERT_TRUE(r2) << r2.error().to_string();
   EXPECT_EQ(after.out, (std::vector<std::string>{"again"}));
@@ -186,7 +186,7 @@ TEST_P(RunnerTest, TimeoutKillsTheCommand) {
 
 TEST_P(RunnerTest, RetrieveCopiesAGuestDirectory) {
   start();
-  Captured c;
+  RunCaptured c;
   auto r = sh("mkdir -p /tmp/res/sub && echo a > /tmp/res/sub/a.txt && echo w > /home/build/w.txt", c);
   ASSERT_TRUE(r && r->exit_code == 0);
   auto dest = dir_->path() / "retrieved";

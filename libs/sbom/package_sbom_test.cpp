@@ -8,7 +8,7 @@
 namespace sbom {
 namespace {
 
-PackageSbomInput sample() {
+PackageSbomInput sample_package() {
   PackageSbomInput in;
   in.name = "hello";
   in.version = "2.12-r0";
@@ -43,7 +43,7 @@ bool related(const Json& doc, const std::string& type, const std::string& to_nam
 }
 
 TEST(PackageSbom, Contents) {
-  Json doc = Json::parse(package_sbom_json(sample()));
+  Json doc = Json::parse(package_sbom_json(sample_package()));
   EXPECT_EQ(doc["documentDescribes"][0], "SPDXRef-Package-hello-2.12-r0");
   EXPECT_EQ(purl_of(doc, "hello"), "pkg:apk/wolfi/hello@2.12-r0?arch=x86_64&distro=wolfi");
   EXPECT_EQ(doc["packages"][0]["licenseDeclared"], "GPL-3.0-or-later");
@@ -60,10 +60,10 @@ TEST(PackageSbom, Contents) {
   EXPECT_EQ(doc["creationInfo"]["creators"][0], "Tool: melange (devel)");
 }
 
-TEST(PackageSbom, Deterministic) { EXPECT_EQ(package_sbom_json(sample()), package_sbom_json(sample())); }
+TEST(PackageSbom, Deterministic) { EXPECT_EQ(package_sbom_json(sample_package()), package_sbom_json(sample_package())); }
 
 TEST(PackageSbom, ValidAgainstSchema) {
-  auto in = sample();
+  auto in = sample_package();
   in.license = "Some Custom Thing";
   in.config_repo_url.clear();
   auto v = testing::validate_json(testing::spdx_schema(), package_sbom_json(in));

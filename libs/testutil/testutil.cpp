@@ -12,6 +12,7 @@ namespace testutil {
 std::filesystem::path test_data_dir() { return MA_TEST_DATA_DIR; }
 std::filesystem::path oci_schema_dir() { return MA_OCI_SCHEMA_DIR; }
 std::filesystem::path spdx_schema() { return test_data_dir() / "schemas" / "spdx-2.3.schema.json"; }
+std::string data_path(const std::string& rel) { return (test_data_dir() / rel).string(); }
 
 std::string run_capture(const std::string& cmd, int* status) {
   std::string out;

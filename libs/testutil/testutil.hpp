@@ -9,6 +9,8 @@ namespace testutil {
 
 // tests/data of this repository (real-world apks, indexes, keys, configs; see its PROVENANCE).
 std::filesystem::path test_data_dir();
+// test_data_dir() / rel, as a string.
+std::string data_path(const std::string& rel);
 // The OCI image-spec JSON schemas (Debian's golang-github-opencontainers-image-spec-dev).
 std::filesystem::path oci_schema_dir();
 // The SPDX 2.3 JSON schema in tests/data.

@@ -1,5 +1,7 @@
 # Shared helpers for the end-to-end tests (sourced, not run).
 set -euo pipefail
+# Under pipefail, `cmd | grep -q` is racy: grep exits at the first match and cmd may die of
+# SIGPIPE, failing the pipeline. Write `cmd | grep PATTERN >/dev/null` (reads everything).
 : "${MELANGE:?}" "${APKO:?}" "${MA_SOURCE_DIR:?}" "${MA_OCI_SCHEMA_DIR:?}"  # set by ctest
 DATA=$MA_SOURCE_DIR/tests/data     # the test data (tests/data/README.md)
 OCI_SCHEMAS=$MA_OCI_SCHEMA_DIR     # OCI image-spec JSON schemas (cmake/Testing.cmake)

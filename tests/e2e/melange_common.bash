@@ -112,6 +112,6 @@ test:
   pipeline:
     - runs: |
         hello --version
-        hello | grep -qx "Hello, world!"
+        hello | grep -x "Hello, world!" >/dev/null
 EOF
 }

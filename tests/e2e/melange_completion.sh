@@ -34,7 +34,7 @@ complete_bash() {  # complete_bash TOOL WORD... (the last word is the one being 
 expect() {  # expect WANT GOT WHAT
   [ "$2" = "$1" ] || fail "$3: expected '$1', got '$2'"
 }
-bash --norc -c "source $WORK/melange.bash && complete -p melange" | grep -qx 'complete -F _melange melange' ||
+bash --norc -c "source $WORK/melange.bash && complete -p melange" | grep -x 'complete -F _melange melange' >/dev/null ||
   fail "the bash script does not register _melange"
 expect "build bump" "$(complete_bash melange melange b)" "melange b<TAB>"
 expect "get pop" "$(complete_bash melange melange source '')" "melange source <TAB>"
@@ -54,7 +54,7 @@ if command -v fish >/dev/null; then
   expect "build bump " "$out" "fish: melange b<TAB>"
   out=$(fish --no-config -c "source $WORK/melange.fish; complete -C 'melange source '" | cut -f1 | sort | tr '\n' ' ')
   expect "get pop " "$out" "fish: melange source <TAB>"
-  fish --no-config -c "source $WORK/apko.fish; complete -C 'apko build --'" | grep -q -- '^--arch' ||
+  fish --no-config -c "source $WORK/apko.fish; complete -C 'apko build --'" | grep -- '^--arch' >/dev/null ||
     fail "fish: apko build -- does not offer --arch"
 fi
 

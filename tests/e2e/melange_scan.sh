@@ -39,7 +39,7 @@ EOF2
 
 "$MELANGE" scan foo.yaml -r repo --arch $ARCH >scan.out 2>scan.log || fail "scan failed: $(tail -3 scan.log)"
 [ "$(grep -c '^pkgname = ' scan.out)" = 2 ] || fail "expected two .PKGINFO: $(cat scan.out)"
-head -3 scan.out | grep -qx "pkgname = foo-doc" || fail "the subpackage does not come first: $(head -3 scan.out)"
+head -3 scan.out | grep -x "pkgname = foo-doc" >/dev/null || fail "the subpackage does not come first: $(head -3 scan.out)"
 grep -qx "provides = cmd:foo=1.2-r0" scan.out || fail "SCA found no cmd:foo: $(cat scan.out)"
 grep -qx "depend = busybox" scan.out || fail "the recipe's runtime dependency is missing: $(cat scan.out)"
 grep -qx "maintainer = unknown" scan.out || fail "default namespace not used: $(cat scan.out)"
