@@ -6,6 +6,7 @@
 #include <exception>
 #include <memory>
 
+#include "base/interrupt.hpp"
 #include "base/log.hpp"
 #include "ma_version.hpp"
 
@@ -13,6 +14,7 @@ namespace cli {
 
 int run(const std::string& tool, const std::string& description, const std::vector<Command>& commands, int argc,
         char** argv) {
+  base::install_interrupt_handlers();  // first: a Ctrl-C from now on unwinds (base/interrupt.hpp)
   CLI::App app{description, tool};
   app.require_subcommand(1);
   app.set_help_all_flag("--help-all", "Show help for every command");

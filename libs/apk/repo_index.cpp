@@ -10,6 +10,7 @@
 #include "apk/index_archive.hpp"
 #include "apk/package.hpp"
 #include "apk/version.hpp"
+#include "base/dir_lock.hpp"
 #include "base/fs.hpp"
 #include "base/strings.hpp"
 
@@ -79,6 +80,10 @@ std::filesystem::path index_stat_path(const std::filesystem::path& index) {
 }
 
 base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
+  // Read, merge and write under the directory's lock: concurrent builds sharing an out dir
+  // must not lose each other's entries.
+  std::filesystem::path dir = u.output.parent_path().empty() ? std::filesystem::path(".") : u.output.parent_path();
+  TRY_ASSIGN(base::DirLock lock, base::DirLock::acquire(dir));
   IndexUpdateStats stats;
   // Previous entries by checksum (for reuse) and all of them (for --merge).
   std::vector<PackageInfo> previous;

@@ -13,6 +13,8 @@
 //   - source: a previous index to start from (default: the output, if it exists);
 //   - merge: keep the source's entries for packages not among the inputs; without
 //     merge the index lists exactly the inputs.
+// The whole read-merge-write holds an exclusive lock on the output's directory
+// (base::DirLock), so concurrent updates of one index with merge never lose an entry.
 // Entries are sorted by name, then version, then arch: the same inputs give the same
 // bytes.
 #pragma once

@@ -1,6 +1,8 @@
 #include "apk/repo_index.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include "apk/index_archive.hpp"
 #include "apk/package_writer.hpp"
@@ -117,6 +119,35 @@ TEST_F(RepoIndex, BadPackageNamesTheFileAndLeavesIndexUntouched) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("bad.apk"), std::string::npos);
   EXPECT_EQ(base::read_file(u.output).value(), before);
+}
+
+// Eight processes each add their own package to one index with merge at the same moment,
+// twenty times over: every round's index lists all eight (no lost update).
+TEST_F(RepoIndex, ConcurrentMergingUpdatesLoseNothing) {
+  constexpr int kWriters = 8;
+  std::vector<fs::path> pkgs;
+  for (int i = 0; i < kWriters; ++i) pkgs.push_back(write_pkg("c" + std::to_string(i), "1.0-r0"));
+  for (int round = 0; round < 20; ++round) {
+    fs::path out = dir_->path() / ("round" + std::to_string(round));
+    fs::create_directory(out);
+    std::vector<pid_t> kids;
+    for (int i = 0; i < kWriters; ++i) {
+      pid_t pid = ::fork();
+      ASSERT_GE(pid, 0);
+      if (pid == 0) {
+        IndexUpdate u{{pkgs[static_cast<size_t>(i)]}, out / "APKINDEX.tar.gz"};
+        u.merge = true;
+        ::_exit(update_index(u) ? 0 : 1);
+      }
+      kids.push_back(pid);
+    }
+    for (pid_t pid : kids) {
+      int status = 0;
+      ASSERT_EQ(::waitpid(pid, &status, 0), pid);
+      ASSERT_TRUE(WIFEXITED(status) && WEXITSTATUS(status) == 0) << "writer failed in round " << round;
+    }
+    EXPECT_EQ(read(out / "APKINDEX.tar.gz").size(), static_cast<size_t>(kWriters)) << "round " << round;
+  }
 }
 
 }  // namespace

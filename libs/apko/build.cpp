@@ -15,6 +15,7 @@
 #include "archive/gzip_parallel.hpp"
 #include "archive/sink.hpp"
 #include "base/fs.hpp"
+#include "base/interrupt.hpp"
 #include "base/hash.hpp"
 #include "base/strings.hpp"
 #include "oci/docker_tarball.hpp"
@@ -46,6 +47,7 @@ base::Result<AssembledRoot> assemble_rootfs(const Plan& plan, size_t arch_index,
   TRY(a.repos->prefetch(a.packages, threads));
   rootfs::Installer inst(root.tree);
   for (size_t id : a.packages) {
+    TRY(base::check_interrupted("installing packages"));
     TRY_ASSIGN(apk::Package pkg, a.repos->fetch_package(id));
     root.newest_builddate = std::max<int64_t>(root.newest_builddate, pkg.info().build_time);
     TRY(inst.install(pkg));
@@ -75,8 +77,10 @@ base::Result<oci::Layer> write_layer_file(const rootfs::Tree& tree, const std::f
   // One libdeflate member per 1 MiB block: ~2.7x faster than one zlib member (bench/gzip_bench.cpp).
   archive::GzipSink gz(compressed, 6, 1 << 20, threads, archive::GzipMembers::kPerBlock);
   archive::HashSink uncompressed(base::HashAlgo::kSha256, &gz);
+  TRY(base::check_interrupted("writing " + file.string()));
   TRY_ASSIGN(rootfs::LayerStats st, rootfs::write_layer(tree, uncompressed, filter, parent_mtime));
   TRY(gz.finish());
+  TRY(base::check_interrupted("writing " + file.string()));
   oci::Layer l;
   l.diff_id = "sha256:" + base::to_hex(uncompressed.digest());
   l.digest = "sha256:" + base::to_hex(compressed.digest());

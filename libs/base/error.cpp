@@ -15,6 +15,7 @@ int exit_status(ErrorCode code) {
     case ErrorCode::kSandbox: return 9;
     case ErrorCode::kUnsupported: return 10;
     case ErrorCode::kInternal: return 70;
+    case ErrorCode::kInterrupted: return 130;  // as a shell reports a Ctrl-C
   }
   return 1;
 }

@@ -25,6 +25,7 @@ enum class ErrorCode {
   kSandbox,          // runner could not start or a build step failed
   kUnsupported,      // valid but not implemented
   kInternal,         // a bug
+  kInterrupted,      // SIGINT/SIGTERM/SIGHUP received (base/interrupt.hpp)
 };
 
 // One failure: `message` is a single line naming the file/object and the problem;

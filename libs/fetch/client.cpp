@@ -13,6 +13,7 @@
 #include <thread>
 
 #include "base/fs.hpp"
+#include "base/interrupt.hpp"
 
 namespace fetch {
 
@@ -149,6 +150,8 @@ base::Error too_large(std::string_view what, uint64_t max) {
                      std::string(what) + ": larger than the limit of " + std::to_string(max) + " bytes", {}};
 }
 
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return base::interrupted() ? 1 : 0; }
+
 }  // namespace
 
 // ---- Client ---------------------------------------------------------------------
@@ -204,7 +207,11 @@ base::Result<long> Client::perform(std::string_view url, Method method, detail::
       curl_easy_setopt(c, CURLOPT_PASSWORD, env_auth_->password.c_str());
     }
 
+    // Checked by libcurl about once a second and on every chunk: a Ctrl-C aborts the transfer.
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &on_progress);
     CURLcode rc = curl_easy_perform(c);
+    if (base::interrupted()) return tl::unexpected(base::check_interrupted(shown).error());
     if (t.sink_error) return tl::unexpected(*t.sink_error);
     if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) return tl::unexpected(too_large(shown, opts_.max_bytes));
 
@@ -230,7 +237,7 @@ base::Result<long> Client::perform(std::string_view url, Method method, detail::
       if (!retryable_status(status)) return status;
       again = true;
     }
-    if (again && attempt < attempts) {
+    if (again && attempt < attempts && !base::interrupted()) {
       long delay = opts_.retry_backoff_ms << std::min(attempt - 1, 10);
       spdlog::debug("{}: {}; retrying in {} ms ({}/{})", shown, rc == CURLE_OK ? "HTTP " + std::to_string(status) : problem,
                     delay, attempt, attempts - 1);

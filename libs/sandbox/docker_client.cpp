@@ -9,6 +9,8 @@
 #include <mutex>
 #include <nlohmann/json.hpp>
 
+#include "base/interrupt.hpp"
+
 namespace sandbox {
 
 namespace {
@@ -36,6 +38,9 @@ size_t on_read(char* buf, size_t size, size_t n, void* ud) {
     return CURL_READFUNC_ABORT;
   }
 }
+
+// Aborts a transfer once SIGINT/SIGTERM arrived (base/interrupt.hpp).
+int on_progress(void*, curl_off_t, curl_off_t, curl_off_t, curl_off_t) { return base::interrupted() ? 1 : 0; }
 
 enum class BodyKind { kNone, kJson, kStream };
 
@@ -74,8 +79,15 @@ base::Result<long> perform(const DockerEndpoint& ep, std::string_view method, co
   }
   headers = curl_slist_append(headers, "Expect:");
   curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+  // Every call but the clean-up (DELETE of the container and image) stops on an interrupt.
+  if (method != "DELETE") {
+    curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+    curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &on_progress);
+  }
   CURLcode rc = curl_easy_perform(c);
   curl_slist_free_all(headers);
+  if (rc == CURLE_ABORTED_BY_CALLBACK && base::interrupted())
+    return tl::unexpected(base::check_interrupted("docker " + std::string(method) + " " + path).error());
   long status = 0;
   curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &status);
   if (rc == CURLE_OPERATION_TIMEDOUT)

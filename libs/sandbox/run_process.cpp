@@ -8,6 +8,7 @@
 #include <cstring>
 #include <ctime>
 
+#include "base/interrupt.hpp"
 #include "sandbox/process.hpp"
 
 namespace sandbox {
@@ -47,6 +48,15 @@ std::string describe(const std::vector<std::string>& argv) {
   return s;
 }
 
+// Asks the child's process group to stop, gives it two seconds, then kills it; always reaps.
+void stop_child(Child& child) {
+  child.kill(SIGTERM);
+  int code = 0;
+  for (int i = 0; i < 20 && !child.try_wait(&code); ++i) ::usleep(100 * 1000);
+  child.kill(SIGKILL);
+  (void)child.wait();
+}
+
 }  // namespace
 
 base::Result<int> run_process(const std::vector<std::string>& argv, const OutputFn& out,
@@ -76,6 +86,10 @@ base::Result<int> run_process(const std::vector<std::string>& argv, const Output
   char buf[1 << 16];
 
   while (fds[0] >= 0 || fds[1] >= 0) {
+    if (base::interrupted()) {
+      stop_child(child);
+      return tl::unexpected(base::check_interrupted(describe(argv)).error());
+    }
     if (fds[2] >= 0 && (written == stdin_data.size() || exited)) {
       child.close_stdin();
       fds[2] = -1;
