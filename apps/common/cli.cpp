@@ -12,6 +12,19 @@
 
 namespace cli {
 
+namespace {
+// An error is one line whatever a hostile input put into it (a file name with a line break).
+std::string error_line(std::string s) {
+  std::string out;
+  for (char c : s) {
+    if (c == '\n') out += "\\n";
+    else if (c == '\r') out += "\\r";
+    else out += c;
+  }
+  return out;
+}
+}  // namespace
+
 int run(const std::string& tool, const std::string& description, const std::vector<Command>& commands, int argc,
         char** argv) {
   base::install_interrupt_handlers();  // first: a Ctrl-C from now on unwinds (base/interrupt.hpp)
@@ -43,7 +56,7 @@ int run(const std::string& tool, const std::string& description, const std::vect
       base::Status st = handlers[i]();
       base::progress_done();
       if (!st) {
-        std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), st.error().to_string().c_str());
+        std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), error_line(st.error().to_string()).c_str());
         return base::exit_status(st.error().code);
       }
       return 0;

@@ -6,6 +6,9 @@ namespace apk {
 namespace {
 
 constexpr std::string_view kVendored = "# vendored = ";
+// No real .PKGINFO line comes near this; a megabyte field is an attack on every index and
+// installed database the package would be copied into.
+constexpr size_t kMaxLine = 64 * 1024;
 
 base::Error line_error(size_t line, const std::string& what) {
   return base::Error{base::ErrorCode::kFormat, ".PKGINFO line " + std::to_string(line) + ": " + what, {}};
@@ -48,8 +51,14 @@ bool apply(PackageInfo& info, std::string_view key, std::string_view value) {
   return true;  // unknown keys are ignored
 }
 
+// A value with a line break (a folded YAML description) would start a new `key = value` line
+// of its own choosing: trailing breaks go, inner ones become spaces. Other values are
+// written as they are, so real packages round-trip byte for byte.
 void put(std::string& out, std::string_view key, std::string_view value) {
-  out.append(key).append(" = ").append(value).push_back('\n');
+  while (!value.empty() && (value.back() == '\n' || value.back() == '\r')) value.remove_suffix(1);
+  out.append(key).append(" = ");
+  for (char c : value) out.push_back(c == '\n' || c == '\r' ? ' ' : c);
+  out.push_back('\n');
 }
 
 }  // namespace
@@ -64,6 +73,8 @@ base::Result<PackageInfo> parse_pkginfo(std::string_view text) {
     std::string_view line = text.substr(pos, end - pos);
     pos = end + 1;
     ++line_no;
+    if (line.size() > kMaxLine)
+      return tl::unexpected(line_error(line_no, "longer than " + std::to_string(kMaxLine) + " bytes"));
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
     if (line.starts_with(kVendored)) {
       info.vendored.emplace_back(line.substr(kVendored.size()));

@@ -159,6 +159,25 @@ TEST(Pkginfo, ErrorsNameTheLine) {
   EXPECT_NE(r.error().message.find("pkgname"), std::string::npos);
 }
 
+TEST(Pkginfo, LineBreaksInValuesCannotInjectKeys) {
+  PackageInfo info;
+  info.name = "p";
+  info.version = "1-r0";
+  info.description = "first line\nprovides = so:libc.so.6=1\n";
+  std::string text = write_pkginfo(info);
+  EXPECT_NE(text.find("pkgdesc = first line provides = so:libc.so.6=1\n"), std::string::npos) << text;
+  auto back = parse_pkginfo(text);
+  ASSERT_TRUE(back);
+  EXPECT_TRUE(back->provides.empty());
+}
+
+TEST(Pkginfo, AMegabyteFieldIsRefusedNamingTheLine) {
+  std::string text = "pkgname = p\npkgver = 1-r0\nurl = " + std::string(1 << 20, 'x') + "\n";
+  auto r = parse_pkginfo(text);
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, ".PKGINFO line 3: longer than 65536 bytes");
+}
+
 TEST(Pkginfo, GarbageNeverCrashes) {
   std::mt19937 rng(1234);
   const std::string alphabet = "pkgname =\n#:abc \t\r\0019";

@@ -11,5 +11,8 @@ std::vector<std::string_view> split(std::string_view s, char sep);
 std::string_view trim(std::string_view s);
 std::string join(const std::vector<std::string>& parts, std::string_view sep);
 bool parse_int64(std::string_view s, long long* out);
+// `s` fit for a one-line message: control bytes (line breaks, NUL, escape sequences) and
+// backslashes become C escapes (\n, \x1b, \\); everything else, UTF-8 included, is kept.
+std::string printable(std::string_view s);
 
 }  // namespace base

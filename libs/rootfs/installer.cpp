@@ -8,6 +8,7 @@
 #include "archive/gzip.hpp"
 #include "archive/tar_reader.hpp"
 #include "base/hash.hpp"
+#include "base/strings.hpp"
 
 namespace rootfs {
 
@@ -67,21 +68,36 @@ class PackageInstall {
   }
 
   base::Status run() {
-    auto tar = archive::gunzip(pkg_.data_member(), kMaxDataSize);
-    if (!tar) return fail(ErrorCode::kFormat, "data stream: " + tar.error().message);
+    // Decompression bombs: the data may inflate to at most four times the installed size the
+    // package declares, plus 32 times its compressed size (tar headers of many small files
+    // compress well, but not that well), plus 64 MiB; its files' contents may not exceed twice
+    // the declared size plus 16 MiB (real packages stay below: `size` counts every file's bytes).
+    const uint64_t declared = pkg_.info().installed_size;
+    const uint64_t max_tar = std::min<uint64_t>(
+        kMaxDataSize, 4 * declared + 32 * uint64_t(pkg_.data_member().size()) + (uint64_t(64) << 20));
+    const uint64_t max_content = 2 * declared + (uint64_t(16) << 20);
+    auto tar = archive::gunzip(pkg_.data_member(), max_tar);
+    if (!tar)
+      return fail(ErrorCode::kInvalidInput, "data stream: " + tar.error().message + " (.PKGINFO declares size = " +
+                                                std::to_string(declared) + ")");
     data_ = std::make_shared<const std::string>(std::move(*tar));
     archive::TarReader reader(*data_);
     archive::TarEntry e;
     std::string_view data;
     bool leading = true;
+    uint64_t content = 0;
     while (reader.next(&e, &data)) {
+      content += data.size();
+      if (content > max_content)
+        return fail(ErrorCode::kInvalidInput, "files hold more than " + std::to_string(max_content) +
+                                                  " bytes, far beyond the declared size = " + std::to_string(declared));
       std::string name = e.name;
       while (name.size() > 1 && name.back() == '/') name.pop_back();
       while (name.rfind("./", 0) == 0) name.erase(0, 2);
       if (name.empty() || name == "." || name == "/") continue;
       if (leading && name[0] == '.' && name.find('/') == std::string::npos) continue;  // .PKGINFO, .SIGN.*
       leading = false;
-      TRY(with_context(entry(e, name, data), "entry '" + e.name + "'"));
+      TRY(with_context(entry(e, name, data), "entry '" + base::printable(e.name) + "'"));
     }
     if (reader.error()) return fail(ErrorCode::kFormat, "data stream: " + reader.error()->message);
     return base::ok();
@@ -100,6 +116,11 @@ class PackageInstall {
 
  private:
   base::Status entry(const archive::TarEntry& e, const std::string& name, std::string_view data) {
+    // The installed database is line-oriented: a line break in a name or link target would
+    // write records of the package's choosing.
+    for (std::string_view s : {std::string_view(name), std::string_view(e.linkname)})
+      if (s.find_first_of(std::string_view("\n\r\0", 3)) != std::string_view::npos)
+        return fail(ErrorCode::kInvalidInput, "line break or NUL in a file name or link target");
     if (name[0] == '/') return fail(ErrorCode::kInvalidInput, "absolute path, outside the package root");
     for (auto c : path_components(name))
       if (c == "..") return fail(ErrorCode::kInvalidInput, "'..' in the path, outside the package root");
@@ -205,11 +226,10 @@ class PackageInstall {
         break;
       }
       case archive::EntryType::kCharDevice:
-        TRY(tree.mknod(canon, NodeType::kCharDevice, e.devmajor, e.devminor, meta));
-        break;
       case archive::EntryType::kBlockDevice:
-        TRY(tree.mknod(canon, NodeType::kBlockDevice, e.devmajor, e.devminor, meta));
-        break;
+        // No Alpine or Wolfi package ships device nodes; the image's /dev comes from apko's own
+        // skeleton. A package that does would hand a container raw access to host devices.
+        return fail(ErrorCode::kInvalidInput, "device node: packages may not create devices");
       case archive::EntryType::kFifo:
         TRY(tree.mknod(canon, NodeType::kFifo, 0, 0, meta));
         break;
