@@ -76,6 +76,10 @@ base::Result<PackageInfo> parse_pkginfo(std::string_view text) {
     if (line.size() > kMaxLine)
       return tl::unexpected(line_error(line_no, "longer than " + std::to_string(kMaxLine) + " bytes"));
     if (!line.empty() && line.back() == '\r') line.remove_suffix(1);
+    // Index and installed-database text is line-oriented; no field may carry a control byte.
+    for (unsigned char c : line)
+      if ((c < 0x20 && c != '\t') || c == 0x7f)
+        return tl::unexpected(line_error(line_no, "control character in the line"));
     if (line.starts_with(kVendored)) {
       info.vendored.emplace_back(line.substr(kVendored.size()));
       continue;

@@ -171,6 +171,13 @@ TEST(Pkginfo, LineBreaksInValuesCannotInjectKeys) {
   EXPECT_TRUE(back->provides.empty());
 }
 
+TEST(Pkginfo, ControlCharactersInAValueAreRefused) {
+  auto r = parse_pkginfo("pkgname = p\npkgver = 2.1.3\rr7\n");
+  ASSERT_FALSE(r);
+  EXPECT_EQ(r.error().message, ".PKGINFO line 2: control character in the line");
+  EXPECT_TRUE(parse_pkginfo("pkgname = p\r\npkgver = 1-r0\r\n"));  // CRLF line ends stay fine
+}
+
 TEST(Pkginfo, AMegabyteFieldIsRefusedNamingTheLine) {
   std::string text = "pkgname = p\npkgver = 1-r0\nurl = " + std::string(1 << 20, 'x') + "\n";
   auto r = parse_pkginfo(text);
