@@ -48,6 +48,8 @@ TEST(Workspace, CopiesFilesWithModesSkipsSymlinksIgnoredAndExcluded) {
   fs::path src = tmp->path() / "src", ws = tmp->path() / "ws";
   fs::create_directories(src / "d" / "e");
   fs::create_directories(src / "packages");
+  fs::create_directories(src / ".packages.staging-Ab12Cd" / "x86_64");  // another build's staging
+  std::ofstream(src / ".packages.staging-Ab12Cd" / "x86_64" / "APKINDEX.tar.gz") << "x";
   std::ofstream(src / "a.sh") << "#!/bin/sh\n";
   ::chmod((src / "a.sh").c_str(), 0750);
   std::ofstream(src / "d" / "e" / "f.txt") << "f";
@@ -69,6 +71,7 @@ TEST(Workspace, CopiesFilesWithModesSkipsSymlinksIgnoredAndExcluded) {
   EXPECT_FALSE(fs::exists(ws / "skip.log"));
   EXPECT_FALSE(fs::exists(fs::symlink_status(ws / "link")));
   EXPECT_FALSE(fs::exists(ws / "packages"));
+  EXPECT_FALSE(fs::exists(ws / ".packages.staging-Ab12Cd"));
   EXPECT_TRUE(fs::is_directory(ws / "melange-out" / "p"));
   EXPECT_TRUE(fs::is_directory(ws / "melange-out" / "p-dev"));
 

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <system_error>
 
 #include "base/fs.hpp"
@@ -40,6 +41,12 @@ bool ignored(const std::vector<std::string>& patterns, const std::string& rel, b
 
 namespace {
 
+// `.<out dir name>.staging-XXXXXX`: where a melange build stages its packages beside the out
+// dir (build.cpp). Another build's staging dir in the source dir is never source.
+bool is_staging_dir(const std::string& name) {
+  return name.size() > 1 && name[0] == '.' && name.find(".staging-", 1) != std::string::npos;
+}
+
 bool same_path(const fs::path& a, const fs::path& b) {
   std::error_code ec;
   return fs::equivalent(a, b, ec);
@@ -49,6 +56,7 @@ base::Status copy_tree(const fs::path& src, const fs::path& dst, const std::stri
                        const std::vector<std::string>& patterns, const std::vector<fs::path>& exclude) {
   std::error_code ec;
   fs::directory_iterator it(src, ec), end;
+  if (ec == std::errc::no_such_file_or_directory) return base::ok();  // removed meanwhile
   if (ec) return tl::unexpected(base::io_error(src, "cannot read directory", ec.value()));
   std::vector<fs::directory_entry> entries(it, end);
   std::sort(entries.begin(), entries.end(), [](const auto& a, const auto& b) { return a.path() < b.path(); });
@@ -56,9 +64,12 @@ base::Status copy_tree(const fs::path& src, const fs::path& dst, const std::stri
     std::string name = e.path().filename().string();
     std::string r = rel.empty() ? name : rel + "/" + name;
     struct stat st {};
-    if (::lstat(e.path().c_str(), &st) != 0) return tl::unexpected(base::io_error(e.path(), "cannot stat", errno));
+    if (::lstat(e.path().c_str(), &st) != 0) {
+      if (errno == ENOENT) continue;  // removed while we copy (another build's temp files)
+      return tl::unexpected(base::io_error(e.path(), "cannot stat", errno));
+    }
     if (S_ISDIR(st.st_mode)) {
-      if (ignored(patterns, r, true)) continue;
+      if (ignored(patterns, r, true) || is_staging_dir(name)) continue;
       bool skip = false;
       for (const auto& x : exclude) skip = skip || same_path(e.path(), x);
       if (skip) continue;
@@ -69,6 +80,7 @@ base::Status copy_tree(const fs::path& src, const fs::path& dst, const std::stri
     } else if (S_ISREG(st.st_mode)) {
       if (ignored(patterns, r, false)) continue;
       fs::copy_file(e.path(), dst / r, fs::copy_options::overwrite_existing, ec);
+      if (ec == std::errc::no_such_file_or_directory && !fs::exists(fs::symlink_status(e.path()))) continue;
       if (ec) return tl::unexpected(base::io_error(dst / r, "cannot copy " + e.path().string() + " to", ec.value()));
       ::chmod((dst / r).c_str(), st.st_mode & 07777);
     }

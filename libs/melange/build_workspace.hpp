@@ -5,7 +5,8 @@
 // symlinks (as melange does), entries matched by .melangeignore (one pattern per line,
 // fnmatch(3) against the relative path or the base name, '#' comments; a pattern ending in
 // '/' matches directories), and the directories listed in `exclude` (the out, cache and
-// workspace dirs when they lie inside the source dir). With --empty-workspace nothing is
+// workspace dirs when they lie inside the source dir), and any build's staging dir
+// (`.<out>.staging-*`); entries removed while the copy runs are skipped. With --empty-workspace nothing is
 // copied. Then melange-out/<pkg> is created (0755) for every package of the build.
 #pragma once
 
