@@ -1,6 +1,7 @@
 // apk-tools' solver test suite, data-driven: tests/solver/apk-tools/{repositories,cases}.txt
-// (format in tests/solver/apk-tools/README.md). One test per case; a case either agrees with
-// apk-tools, or says why apko differs on purpose, or why it has no apko counterpart.
+// (format in tests/solver/apk-tools/README.md). One test per case that has an apko
+// counterpart; it agrees with apk-tools or says why apko differs on purpose. Cases without a
+// counterpart say why in the data and are counted, not run.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -30,9 +31,13 @@ const SuiteData& extra() {
   return d;
 }
 
+// Cases with an apko counterpart. The others (installed-system operations: fix, upgrade of
+// what is installed, virtual packages, self-upgrade) are not tests that could pass or fail;
+// they are listed with their reason in the data and counted by EveryDifferenceHasAReason.
 std::vector<std::string> case_names(const SuiteData& d) {
   std::vector<std::string> out;
-  for (const auto& c : d.cases) out.push_back(c.name);
+  for (const auto& c : d.cases)
+    if (c.not_modelled.empty()) out.push_back(c.name);
   return out;
 }
 
@@ -56,7 +61,6 @@ INSTANTIATE_TEST_SUITE_P(Cases, ApkToolsExtra, ::testing::ValuesIn(case_names(ex
 
 TEST_P(ApkToolsSuite, Case) {
   const SuiteCase& c = *data().find(GetParam());
-  if (!c.not_modelled.empty()) GTEST_SKIP() << "not modelled: " << c.not_modelled;
   auto outcome = testing::run_case(data(), c);
   ASSERT_TRUE(outcome.setup_error.empty()) << outcome.setup_error;
   EXPECT_TRUE(outcome.ok) << c.name << ": " << outcome.detail;
