@@ -16,8 +16,14 @@ TEST(MakeRunner, KnownNames) {
   EXPECT_EQ((*d)->name(), "docker");
 }
 
-TEST(MakeRunner, QemuAndLimaAreUnsupported) {
-  for (const char* n : {"qemu", "lima"}) {
+TEST(MakeRunner, Qemu) {
+  auto q = make_runner("qemu");
+  ASSERT_TRUE(q);
+  EXPECT_EQ((*q)->name(), "qemu");
+}
+
+TEST(MakeRunner, LimaIsUnsupported) {
+  for (const char* n : {"lima"}) {
     auto r = make_runner(n);
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, base::ErrorCode::kUnsupported);
