@@ -146,7 +146,12 @@ int main(int argc, char** argv) {
   if (channel == "virtio") {
     load_modules();
     dev = find_vport();
-    if (!dev.empty()) fd = ::open(dev.c_str(), O_RDWR | O_CLOEXEC);
+    // The node can appear before the port is registered (ENXIO meanwhile).
+    for (int i = 0; !dev.empty() && fd < 0 && i < 500; ++i) {
+      fd = ::open(dev.c_str(), O_RDWR | O_CLOEXEC);
+      if (fd < 0 && errno != ENXIO && errno != ENOENT) break;
+      if (fd < 0) ::usleep(10000);
+    }
   } else {
     fd = open_serial(dev.c_str());
   }

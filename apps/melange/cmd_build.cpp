@@ -18,7 +18,7 @@ cli::Command build_command() {
             sub.add_option("config", *cfg, "The melange YAML file")->capture_default_str();
             sub.add_option("--arch", *archs, "Architectures to build (comma separated; default: the host)")
                 ->delimiter(',');
-            sub.add_option("--runner", o->runner, "Where steps run: bubblewrap or docker (qemu, lima: not yet)")
+            sub.add_option("--runner", o->runner, "Where steps run: bubblewrap, docker or qemu (lima: not yet)")
                 ->capture_default_str();
             sub.add_option("--signing-key", o->signing_key, "Private key to sign packages and the index with");
             sub.add_option("-k,--keyring-append", o->keyring_append, "Extra keys trusted for the build environment");

@@ -25,7 +25,7 @@ cli::Command test_command() {
             sub.add_option("config", *cfg, "The melange YAML file")->required();
             sub.add_option("package", *pkg, "Test only this package (default: every package with a test)");
             sub.add_option("--arch", *arch, "Architecture to test (default: the host; only the host can run)");
-            sub.add_option("--runner", o->runner, "Where tests run: bubblewrap or docker")->capture_default_str();
+            sub.add_option("--runner", o->runner, "Where tests run: bubblewrap, docker or qemu")->capture_default_str();
             sub.add_option("-k,--keyring-append", o->keyring_append, "Extra keys trusted for the test environment");
             sub.add_option("-r,--repository-append", o->repository_append, "Repositories holding the packages to test");
             sub.add_option("--mirror", o->mirrors, "Rewrite a repository/key/URL prefix: FROM=TO (over $APK_MIRRORS)");

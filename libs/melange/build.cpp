@@ -81,6 +81,7 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   TRY(prepare_workspace(wspec));
 
   StartSpec ss = start_spec(o, ws, b.environment.environment, b);
+  if (s.cfg.package.resources) TRY(apply_resources(*s.cfg.package.resources, ss));
   if (ss.timeout.count() == 0 && s.cfg.package.timeout)
     ss.timeout = std::chrono::duration_cast<std::chrono::seconds>(*s.cfg.package.timeout);
 

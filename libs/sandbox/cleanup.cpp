@@ -33,9 +33,22 @@ struct sigaction g_old[3];
 std::once_flag g_installed;
 
 
+std::atomic<int> g_interrupted{0};
+
+void restore(int sig) {
+  for (int i = 0; i < 3; ++i)
+    if (kSignals[i] == sig) ::sigaction(sig, &g_old[i], nullptr);
+}
+
 void handler(int sig) {
+  g_interrupted.store(sig);
+  bool killed = false;
   for (auto& s : g_slots)
-    if (s.state.load() == 1) ::kill(s.pid, SIGKILL);
+    if (s.state.load() == 1) ::kill(s.pid, SIGKILL), killed = true;
+  if (killed) {
+    restore(sig);
+    return;
+  }
   for (auto& s : g_slots) {
     if (s.state.load() != 2) continue;
     pid_t p = ::fork();
@@ -51,8 +64,7 @@ void handler(int sig) {
       }
     }
   }
-  for (int i = 0; i < 3; ++i)
-    if (kSignals[i] == sig) ::sigaction(sig, &g_old[i], nullptr);
+  restore(sig);
   ::raise(sig);
 }
 
@@ -106,5 +118,7 @@ void unregister(int handle) {
   s.pid = -1;
   s.state.store(0);
 }
+
+int interrupted() { return g_interrupted.load(); }
 
 }  // namespace sandbox::cleanup

@@ -347,12 +347,14 @@ base::Status QemuRunner::boot(const QemuSettings& s) {
 std::string QemuRunner::console_tail() const {
   if (!dir_) return {};
   std::ifstream in(dir_->path() / "console.log");
-  std::string line, last;
+  std::string line, last, init;
   while (std::getline(in, line)) {
     auto t = base::trim(line);
-    if (!t.empty()) last = std::string(t);
+    if (t.empty()) continue;
+    last = std::string(t);
+    if (t.find("ma-guest-init") != std::string_view::npos) init += (init.empty() ? "" : " | ") + last;
   }
-  return last;
+  return init.empty() ? last : init;  // our init's complaints say more than the kernel's last word
 }
 
 base::Result<ExecResult> QemuRunner::exec(const std::vector<std::string>& argv,
@@ -371,6 +373,9 @@ base::Result<ExecResult> QemuRunner::exec(const std::vector<std::string>& argv,
     if (n >= 0) req.caps |= 1ull << n;
   }
   auto code = client_->exec(req, out ? out : log_output(name()), cfg_.timeout);
+  if (!code && cleanup::interrupted())
+    return base::fail(base::ErrorCode::kSandbox, "qemu: the VM was stopped: interrupted by signal " +
+                                                     std::to_string(cleanup::interrupted()));
   if (!code) return tl::unexpected(code.error().context("qemu"));
   return ExecResult{*code};
 }
