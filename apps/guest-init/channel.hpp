@@ -35,6 +35,11 @@ class Channel {
 void run_exec(Channel& ch, const sandbox::vm::ExecRequest& req);
 // Sends the tree under dir (not following links) as kFile/kData frames, then kDone or kError.
 void copy_out(Channel& ch, const std::string& dir);
+// In the calling process: chdir to work_dir, drop to gid/uid (capabilities `caps` for root),
+// exec argv with exactly env. Exits 127 with a message on stderr when that fails.
+[[noreturn]] void become(const sandbox::vm::ExecRequest& req);
+// ma-guest-init --exec (exec_as.cpp).
+int exec_as(int argc, char** argv);
 // Reaps children that are not `keep` (init adopts orphans).
 void reap_others();
 

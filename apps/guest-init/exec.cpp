@@ -70,20 +70,32 @@ bool set_caps(uint64_t mask) {
 
 [[noreturn]] void exec_child(const sandbox::vm::ExecRequest& req, int out, int err) {
   ::setsid();
-  sigset_t none;
-  sigemptyset(&none);
-  ::sigprocmask(SIG_SETMASK, &none, nullptr);
-  for (int s = 1; s < 32; ++s) ::signal(s, SIG_DFL);
   int null = ::open("/dev/null", O_RDONLY);
   if (null >= 0) ::dup2(null, 0);
   ::dup2(out, 1);
   ::dup2(err, 2);
+  become(req);
+}
+
+int exit_code(int status) {
+  if (WIFEXITED(status)) return WEXITSTATUS(status);
+  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
+  return 255;
+}
+
+}  // namespace
+
+void become(const sandbox::vm::ExecRequest& req) {
+  sigset_t none;
+  sigemptyset(&none);
+  ::sigprocmask(SIG_SETMASK, &none, nullptr);
+  for (int s = 1; s < 32; ++s) ::signal(s, SIG_DFL);  // SIGPIPE above all: ignored in init
   if (!req.work_dir.empty() && ::chdir(req.work_dir.c_str()) != 0) child_fail("cannot chdir to", req.work_dir);
   if (::setgroups(0, nullptr) != 0 && errno != EPERM) child_fail("setgroups", "");
-  if (::setgid(req.gid) != 0) child_fail("setgid", std::to_string(req.gid));
+  if (::getgid() != req.gid && ::setgid(req.gid) != 0) child_fail("setgid", std::to_string(req.gid));
   if (req.uid == 0) {
     if (::getuid() == 0 && !set_caps(req.caps)) child_fail("capset", "");
-  } else if (::setuid(req.uid) != 0) {
+  } else if (::getuid() != req.uid && ::setuid(req.uid) != 0) {
     child_fail("setuid", std::to_string(req.uid));
   }
   std::vector<char*> argv, envp;
@@ -95,14 +107,6 @@ bool set_caps(uint64_t mask) {
   ::execve(exe.c_str(), argv.data(), envp.data());
   child_fail("cannot run", req.argv[0]);
 }
-
-int exit_code(int status) {
-  if (WIFEXITED(status)) return WEXITSTATUS(status);
-  if (WIFSIGNALED(status)) return 128 + WTERMSIG(status);
-  return 255;
-}
-
-}  // namespace
 
 void reap_others() {
   int st = 0;

@@ -128,6 +128,7 @@ void serve(int fd) {
 
 int main(int argc, char** argv) {
   ::signal(SIGPIPE, SIG_IGN);
+  if (argc >= 2 && std::strcmp(argv[1], "--exec") == 0) return guest::exec_as(argc, argv);
   if (argc == 3 && std::strcmp(argv[1], "--serve-fd") == 0) {
     int fd = std::atoi(argv[2]);
     ::fcntl(fd, F_SETFD, FD_CLOEXEC);

@@ -41,10 +41,17 @@ class RunnerTest : public ::testing::TestWithParam<std::string> {
       }
       ::setenv("DOCKER_HOST", svc.docker_host().c_str(), 1);
     }
-    if (GetParam() == "qemu") ::setenv("MA_GUEST_INIT", MA_BINARY_DIR "/apps/guest-init/ma-guest-init", 1);
+    if (GetParam() == "qemu" || GetParam() == "lima")
+      ::setenv("MA_GUEST_INIT", MA_BINARY_DIR "/apps/guest-init/ma-guest-init", 1);
     auto r = make_runner(GetParam());
     ASSERT_TRUE(r) << r.error().to_string();
     runner_ = std::move(*r);
+    if (GetParam() == "lima") {
+      auto d = base::TempDir::create("ma-sandbox-lima-");
+      ASSERT_TRUE(d);
+      lima_dir_.emplace(std::move(*d));
+      testing::use_fake_limactl(lima_dir_->path());
+    }
     auto avail = runner_->check_available();
     if (GetParam() == "bubblewrap" && !avail) {
       GTEST_SKIP() << "bubblewrap unusable here: " << avail.error().to_string();
@@ -74,6 +81,7 @@ class RunnerTest : public ::testing::TestWithParam<std::string> {
     return runner_->exec({"/bin/sh", "-c", script}, env, "", c.fn());
   }
 
+  std::optional<base::TempDir> lima_dir_;  // the fake limactl's state (outlives the runner)
   std::optional<base::TempDir> dir_;
   std::unique_ptr<Runner> runner_;
   RunnerConfig cfg_;
@@ -116,12 +124,12 @@ TEST_P(RunnerTest, PropagatesExitCodeAndStderr) {
 }
 
 // The --interactive path: the command shares this process's stdio (here not a terminal, so
-// the shell reads its commands from stdin like any sh). Only bubblewrap can attach; docker says so.
+// the shell reads its commands from stdin like any sh). bubblewrap and lima attach; docker and qemu say they cannot.
 TEST_P(RunnerTest, ExecInteractiveInheritsStdio) {
   start();
   auto r = runner_->exec_interactive({"/bin/sh", "-c", "echo $FOO$EXTRA > /home/build/inter.txt; pwd >> /home/build/inter.txt; exit 5"},
                                      {{"EXTRA", "+x"}}, "/tmp");
-  if (GetParam() != "bubblewrap") {
+  if (GetParam() != "bubblewrap" && GetParam() != "lima") {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, base::ErrorCode::kUnsupported);
     EXPECT_NE(r.error().message.find("cannot attach a terminal"), std::string::npos) << r.error().message;
@@ -208,7 +216,7 @@ TEST_P(RunnerTest, RetrieveCopiesAGuestDirectory) {
 // qemu boots a VM per test (about 10 s each under TCG): opt-in with MA_TEST_QEMU=1 (the e2e
 // test melange_qemu covers it by default).
 std::vector<std::string> backends() {
-  std::vector<std::string> b = {"bubblewrap", "docker"};
+  std::vector<std::string> b = {"bubblewrap", "docker", "lima"};  // lima: the fake limactl (tests/tools)
   const char* q = std::getenv("MA_TEST_QEMU");
   if (q && std::string(q) == "1") b.push_back("qemu");
   return b;

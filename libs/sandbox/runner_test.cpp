@@ -22,14 +22,10 @@ TEST(MakeRunner, Qemu) {
   EXPECT_EQ((*q)->name(), "qemu");
 }
 
-TEST(MakeRunner, LimaIsUnsupported) {
-  for (const char* n : {"lima"}) {
-    auto r = make_runner(n);
-    ASSERT_FALSE(r);
-    EXPECT_EQ(r.error().code, base::ErrorCode::kUnsupported);
-    EXPECT_NE(r.error().message.find(n), std::string::npos);
-    EXPECT_FALSE(r.error().hint.empty());
-  }
+TEST(MakeRunner, Lima) {
+  auto l = make_runner("lima");
+  ASSERT_TRUE(l);
+  EXPECT_EQ((*l)->name(), "lima");
 }
 
 TEST(MakeRunner, UnknownNameIsUsageError) {

@@ -174,4 +174,59 @@ base::Status TreeReceiver::finish() {
   return base::ok();
 }
 
+namespace {
+
+base::Status feed_tree(TreeReceiver& rx, const fs::path& dir, const std::string& rel) {
+  std::vector<std::string> names;
+  std::error_code ec;
+  for (fs::directory_iterator it(dir, ec), end; !ec && it != end; it.increment(ec)) names.push_back(it->path().filename());
+  if (ec) return base::fail(base::ErrorCode::kIo, dir.string() + ": cannot list: " + ec.message());
+  std::sort(names.begin(), names.end());
+  for (const auto& n : names) {
+    fs::path p = dir / n;
+    std::string r = rel.empty() ? n : rel + "/" + n;
+    struct stat st;
+    if (::lstat(p.c_str(), &st) != 0) return tl::unexpected(io_error(dir, n, "cannot stat"));
+    vm::FileRecord fr;
+    fr.path = r;
+    fr.mode = st.st_mode & 07777;
+    fr.uid = st.st_uid;
+    fr.gid = st.st_gid;
+    fr.mtime = st.st_mtime;
+    if (S_ISLNK(st.st_mode)) {
+      fr.type = 'l';
+      fr.target = fs::read_symlink(p, ec).string();
+      TRY(rx.begin(fr));
+    } else if (S_ISDIR(st.st_mode)) {
+      fr.type = 'd';
+      TRY(rx.begin(fr));
+      TRY(feed_tree(rx, p, r));
+    } else if (S_ISREG(st.st_mode)) {
+      fr.type = 'f';
+      fr.size = uint64_t(st.st_size);
+      Fd fd{::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC)};
+      if (fd.fd < 0) return tl::unexpected(io_error(dir, n, "cannot read"));
+      TRY(rx.begin(fr));
+      std::string buf(1 << 16, '\0');
+      uint64_t left = fr.size;
+      while (left > 0) {
+        ssize_t got = ::read(fd.fd, buf.data(), size_t(std::min<uint64_t>(left, buf.size())));
+        if (got < 0 && errno == EINTR) continue;
+        if (got <= 0) return tl::unexpected(io_error(dir, n, "cannot read"));
+        TRY(rx.data(std::string_view(buf.data(), size_t(got))));
+        left -= uint64_t(got);
+      }
+    }
+  }
+  return base::ok();
+}
+
+}  // namespace
+
+base::Status receive_local_tree(const fs::path& src, const fs::path& host_dir) {
+  TRY_ASSIGN(TreeReceiver rx, TreeReceiver::open(host_dir));
+  TRY(feed_tree(rx, src, ""));
+  return rx.finish();
+}
+
 }  // namespace sandbox

@@ -44,4 +44,8 @@ class TreeReceiver {
   std::vector<vm::FileRecord> dirs_;
 };
 
+// A local directory tree (links not followed) written into host_dir through a TreeReceiver:
+// for copies a tool made into a fresh temporary directory (the lima runner's `limactl copy`).
+base::Status receive_local_tree(const std::filesystem::path& src, const std::filesystem::path& host_dir);
+
 }  // namespace sandbox
