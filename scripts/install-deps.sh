@@ -18,7 +18,8 @@ case "$what" in
            libgcc-12-dev libgcc-s1 ca-certificates curl dpkg-dev
            zsh fish cpio  # zsh and fish: the completion scripts are checked with them; cpio: build-cpio
            qemu-system-x86 linux-image-amd64  # the qemu runner: a VM and the kernel it boots
-           python3-yaml) ;;  # tests/tools/fake_limactl.py reads lima templates
+           python3-yaml  # tests/tools/fake_limactl.py reads lima templates
+           qemu-user-static binfmt-support) ;;  # foreign-architecture builds (binfmt handlers with F)
 esac
 missing=()
 for p in "${pkgs[@]}"; do
