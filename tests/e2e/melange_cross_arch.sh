@@ -45,7 +45,6 @@ test:
     contents:
       packages:
         - busybox
-        - wolfi-baselayout
   pipeline:
     - runs: hi | grep -x "Hello, world!" >/dev/null
 EOF
@@ -84,7 +83,6 @@ contents:
     - $B64/bootstrap-aarch64.rsa.pub
   packages:
     - small
-    - wolfi-baselayout
 entrypoint:
   command: /usr/bin/hi
 archs:
