@@ -16,7 +16,10 @@ case "$what" in
            golang-github-opencontainers-image-spec-dev
            busybox-static dash tar make gcc gcc-12 cpp-12 binutils libc6-dev linux-libc-dev
            libgcc-12-dev libgcc-s1 ca-certificates curl dpkg-dev
-           zsh fish cpio) ;;  # zsh and fish: the completion scripts are checked with them; cpio: build-cpio
+           zsh fish cpio  # zsh and fish: the completion scripts are checked with them; cpio: build-cpio
+           qemu-system-x86 linux-image-amd64  # the qemu runner: a VM and the kernel it boots
+           python3-yaml  # tests/tools/fake_limactl.py reads lima templates
+           qemu-user-static binfmt-support) ;;  # foreign-architecture builds (binfmt handlers with F)
 esac
 missing=()
 for p in "${pkgs[@]}"; do

@@ -16,9 +16,9 @@ cli::Command build_command() {
             auto timeout = std::make_shared<long long>(0);
             auto strs = std::make_shared<std::vector<std::string>>();  // pipeline dirs as strings
             sub.add_option("config", *cfg, "The melange YAML file")->capture_default_str();
-            sub.add_option("--arch", *archs, "Architectures to build (comma separated; default: the host)")
+            sub.add_option("--arch", *archs, "Architectures to build (comma separated: x86_64|amd64, aarch64|arm64, ..., host, all; default: the host; another one runs through qemu-user binfmt handlers)")
                 ->delimiter(',');
-            sub.add_option("--runner", o->runner, "Where steps run: bubblewrap or docker (qemu, lima: not yet)")
+            sub.add_option("--runner", o->runner, "Where steps run: bubblewrap, docker or qemu (lima: not yet)")
                 ->capture_default_str();
             sub.add_option("--signing-key", o->signing_key, "Private key to sign packages and the index with");
             sub.add_option("-k,--keyring-append", o->keyring_append, "Extra keys trusted for the build environment");

@@ -20,7 +20,7 @@ cli::Command rebuild_command() {
             b.generate_index = false;  // as melange's rebuild: packages only
             b.run_tests = false;       // melange's build runs no tests; --test runs them
             sub.add_option("packages", *pkgs, "The .apk files to rebuild")->required();
-            sub.add_option("--runner", b.runner, "Where steps run: bubblewrap or docker")->capture_default_str();
+            sub.add_option("--runner", b.runner, "Where steps run: bubblewrap, docker or qemu")->capture_default_str();
             sub.add_flag("--diff", o->diff, "Fail and show the differences between original and rebuilt packages (default true)");
             sub.add_option("--out-dir", b.out_dir, "Where the rebuilt packages go (<out-dir>/<arch>/)")->capture_default_str();
             sub.add_option("--source-dir", b.source_dir, "Files copied into the workspace (default: an empty workspace)");

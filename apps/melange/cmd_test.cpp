@@ -1,5 +1,6 @@
 // melange test: run a configuration's test: sections against packages from repositories.
 #include "apk/arch.hpp"
+#include "sandbox/binfmt.hpp"
 #include "base/strings.hpp"
 #include "base/fs.hpp"
 #include "config/build_config.hpp"
@@ -24,8 +25,8 @@ cli::Command test_command() {
             auto timeout = std::make_shared<long long>(0);
             sub.add_option("config", *cfg, "The melange YAML file")->required();
             sub.add_option("package", *pkg, "Test only this package (default: every package with a test)");
-            sub.add_option("--arch", *arch, "Architecture to test (default: the host; only the host can run)");
-            sub.add_option("--runner", o->runner, "Where tests run: bubblewrap or docker")->capture_default_str();
+            sub.add_option("--arch", *arch, "Architecture to test (default: the host; another one through qemu-user binfmt handlers)");
+            sub.add_option("--runner", o->runner, "Where tests run: bubblewrap, docker or qemu")->capture_default_str();
             sub.add_option("-k,--keyring-append", o->keyring_append, "Extra keys trusted for the test environment");
             sub.add_option("-r,--repository-append", o->repository_append, "Repositories holding the packages to test");
             sub.add_option("--mirror", o->mirrors, "Rewrite a repository/key/URL prefix: FROM=TO (over $APK_MIRRORS)");
@@ -44,15 +45,12 @@ cli::Command test_command() {
             return [=]() -> base::Status {
               TRY_ASSIGN(config::BuildConfig c, config::load_build_config(*cfg));
               melange::CompileOptions co;
-              if (arch->empty()) {
+              if (arch->empty() || *arch == "host") {
                 co.arch = apk::host_arch();
               } else {
                 TRY_ASSIGN(co.arch, apk::parse_arch(*arch));
               }
-              if (co.arch.apk != apk::host_arch().apk)
-                return base::fail(base::ErrorCode::kUnsupported,
-                                  "cannot test " + co.arch.apk + " packages on this " + apk::host_arch().apk + " host",
-                                  "use --arch host");
+              TRY(sandbox::check_foreign_arch(co.arch.apk, apk::host_arch().apk, o->runner));
               co.pipeline_dirs.assign(dirs->begin(), dirs->end());
               co.debug = *debug ? melange::Debug::kOn : melange::Debug::kOff;
               if (!env_file->empty()) {

@@ -25,5 +25,6 @@ cli::Command update_cache_command();
 cli::Command scan_command();
 cli::Command license_check_command();
 cli::Command source_command();
+cli::Command initramfs_command();
 
 }  // namespace melange_app

@@ -1,5 +1,7 @@
 #include "melange/build.hpp"
 
+#include "sandbox/binfmt.hpp"
+
 #include <spdlog/spdlog.h>
 
 #include <sys/stat.h>
@@ -81,6 +83,7 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   TRY(prepare_workspace(wspec));
 
   StartSpec ss = start_spec(o, ws, b.environment.environment, b);
+  if (s.cfg.package.resources) TRY(apply_resources(*s.cfg.package.resources, ss));
   if (ss.timeout.count() == 0 && s.cfg.package.timeout)
     ss.timeout = std::chrono::duration_cast<std::chrono::seconds>(*s.cfg.package.timeout);
 
@@ -168,11 +171,7 @@ base::Status build(const BuildOptions& o) {
   }
   const apk::Arch host = apk::host_arch();
   for (const auto& a : archs)
-    if (a.apk != host.apk)
-      return base::fail(base::ErrorCode::kUnsupported,
-                        o.config_file.string() + ": cannot build for " + a.apk + " on this " + host.apk +
-                            " host with the " + o.runner + " runner",
-                        "build with --arch " + host.apk + " (or host); foreign architectures need the qemu runner");
+    TRY(with_context(sandbox::check_foreign_arch(a.apk, host.apk, o.runner), o.config_file.string()));
 
   std::optional<apk::LoadedKey> loaded;
   apk::SigningKey sk;

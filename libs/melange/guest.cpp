@@ -4,7 +4,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdlib>
+#include <map>
 #include <system_error>
+#include <thread>
 
 #include "base/log.hpp"
 #include "melange/runner_glue.hpp"
@@ -36,7 +40,32 @@ sandbox::RunnerConfig runner_config(const fs::path& root, const Environment& env
   rc.cap_drop = spec.cap_drop;
   rc.network = spec.network;
   rc.timeout = spec.timeout;
+  rc.cpus = spec.cpus;
+  rc.memory_mb = spec.memory_mb;
   return rc;
+}
+
+base::Status apply_resources(const config::Resources& r, StartSpec& spec) {
+  if (!r.cpu.empty()) {
+    char* end = nullptr;
+    unsigned long n = std::strtoul(r.cpu.c_str(), &end, 10);
+    if (n == 0 || *end != '\0')
+      return base::fail(base::ErrorCode::kInvalidInput, "resources.cpu '" + r.cpu + "' is not a whole number of CPUs");
+    spec.cpus = unsigned(std::min<unsigned long>(n, std::max(1u, std::thread::hardware_concurrency())));
+  }
+  if (!r.memory.empty()) {
+    char* end = nullptr;
+    double v = std::strtod(r.memory.c_str(), &end);
+    std::string unit = end ? end : "";
+    static const std::map<std::string, double> kUnits = {
+        {"", 1.0},         {"Ki", 1024.0},  {"Mi", 1048576.0}, {"Gi", 1073741824.0}, {"Ti", 1099511627776.0},
+        {"K", 1e3},        {"M", 1e6},      {"G", 1e9},        {"T", 1e12},          {"k", 1e3}};
+    auto u = kUnits.find(unit);
+    if (v <= 0 || u == kUnits.end())
+      return base::fail(base::ErrorCode::kInvalidInput, "resources.memory '" + r.memory + "' is not a quantity like 8Gi or 512Mi");
+    spec.memory_mb = std::max<uint64_t>(64, uint64_t(v * u->second / 1048576.0));
+  }
+  return base::ok();
 }
 
 Guest::Guest(const GuestSpec& spec, std::unique_ptr<sandbox::Runner> runner, Environment env, base::TempDir root)

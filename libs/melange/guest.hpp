@@ -28,6 +28,7 @@
 #include "apk/arch.hpp"
 #include "base/error.hpp"
 #include "base/fs.hpp"
+#include "config/build_config.hpp"
 #include "config/image_config.hpp"
 #include "config/yaml_util.hpp"
 #include "melange/compile.hpp"
@@ -51,7 +52,13 @@ struct StartSpec {
   std::vector<std::string> cap_add, cap_drop;
   bool network = false;
   std::chrono::seconds timeout{0};  // per step; 0 = none
+  unsigned cpus = 0;                // VM runners: package.resources (0 = the runner's default)
+  uint64_t memory_mb = 0;
 };
+
+// package.resources / test-resources for VM runners: cpu "4" -> 4 (capped at this host's
+// cores), memory "8Gi", "512Mi", "2G", "1073741824" -> MiB. Empty fields stay 0.
+base::Status apply_resources(const config::Resources& r, StartSpec& spec);
 
 class Guest {
  public:

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <thread>
+
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -53,6 +55,29 @@ TEST(Guest, RunnerConfigMountsAndSettings) {
     EXPECT_EQ(rc.mounts[2].target, "/etc/resolv.conf");
     EXPECT_TRUE(rc.mounts[2].read_only);
   }
+}
+
+TEST(Guest, ResourcesForVmRunners) {
+  StartSpec ss;
+  config::Resources r;
+  r.cpu = "1";
+  r.memory = "1536Mi";
+  ASSERT_TRUE(apply_resources(r, ss));
+  EXPECT_EQ(ss.cpus, 1u);
+  EXPECT_EQ(ss.memory_mb, 1536u);
+  r.memory = "2Gi";
+  ASSERT_TRUE(apply_resources(r, ss));
+  EXPECT_EQ(ss.memory_mb, 2048u);
+  r.cpu = "4096";
+  ASSERT_TRUE(apply_resources(r, ss));
+  EXPECT_LE(ss.cpus, std::max(1u, std::thread::hardware_concurrency()));
+  r.memory = "lots";
+  auto bad = apply_resources(r, ss);
+  ASSERT_FALSE(bad);
+  EXPECT_EQ(bad.error().message, "resources.memory 'lots' is not a quantity like 8Gi or 512Mi");
+  r.memory.clear();
+  r.cpu = "two";
+  EXPECT_FALSE(apply_resources(r, ss));
 }
 
 TEST(Guest, GiveToUserIsRecursiveAndSkipsRoot) {

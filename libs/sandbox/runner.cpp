@@ -7,6 +7,8 @@
 
 #include "sandbox/bubblewrap.hpp"
 #include "sandbox/docker.hpp"
+#include "sandbox/lima.hpp"
+#include "sandbox/qemu.hpp"
 
 namespace sandbox {
 
@@ -67,11 +69,10 @@ base::Result<ExecResult> Runner::exec_interactive(const std::vector<std::string>
 base::Result<std::unique_ptr<Runner>> make_runner(std::string_view name) {
   if (name == "bubblewrap") return std::unique_ptr<Runner>(std::make_unique<BubblewrapRunner>());
   if (name == "docker") return std::unique_ptr<Runner>(std::make_unique<DockerRunner>());
-  if (name == "qemu" || name == "lima")
-    return base::fail(base::ErrorCode::kUnsupported, "runner '" + std::string(name) + "' is not implemented yet",
-                      "use --runner bubblewrap or --runner docker");
+  if (name == "qemu") return std::unique_ptr<Runner>(std::make_unique<QemuRunner>());
+  if (name == "lima") return std::unique_ptr<Runner>(std::make_unique<LimaRunner>());
   return base::fail(base::ErrorCode::kUsage, "unknown runner '" + std::string(name) + "'",
-                    "valid runners: bubblewrap, docker");
+                    "valid runners: bubblewrap, docker, qemu, lima");
 }
 
 }  // namespace sandbox

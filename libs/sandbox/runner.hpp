@@ -5,7 +5,7 @@
 //   bubblewrap  bwrap(1) over the rootfs directory; the workspace is bind-mounted.
 //   docker      the Docker Engine HTTP API at DOCKER_HOST (also podman's compatible API): the
 //               rootfs is imported as an image and steps run as `exec`s in one container.
-// qemu and lima are recognised names but not implemented (kUnsupported).
+//   qemu        a virtual machine per build booted from an initramfs of the rootfs (qemu.hpp).
 //
 // Network: unlike melange (whose bubblewrap runner shares the host network), steps run without
 // network unless RunnerConfig::network is set, in which case they share the host's network.
@@ -41,6 +41,9 @@ struct RunnerConfig {
   std::vector<std::string> cap_add, cap_drop;
   bool network = false;              // false: no network; true: the host's network
   std::chrono::seconds timeout{0};   // per exec; 0 = none
+  // Virtual machines only (qemu): vCPUs and memory; 0 = the runner's default.
+  unsigned cpus = 0;
+  uint64_t memory_mb = 0;
 };
 
 struct ExecResult {

@@ -41,9 +41,17 @@ class RunnerTest : public ::testing::TestWithParam<std::string> {
       }
       ::setenv("DOCKER_HOST", svc.docker_host().c_str(), 1);
     }
+    if (GetParam() == "qemu" || GetParam() == "lima")
+      ::setenv("MA_GUEST_INIT", MA_BINARY_DIR "/apps/guest-init/ma-guest-init", 1);
     auto r = make_runner(GetParam());
     ASSERT_TRUE(r) << r.error().to_string();
     runner_ = std::move(*r);
+    if (GetParam() == "lima") {
+      auto d = base::TempDir::create("ma-sandbox-lima-");
+      ASSERT_TRUE(d);
+      lima_dir_.emplace(std::move(*d));
+      testing::use_fake_limactl(lima_dir_->path());
+    }
     auto avail = runner_->check_available();
     if (GetParam() == "bubblewrap" && !avail) {
       GTEST_SKIP() << "bubblewrap unusable here: " << avail.error().to_string();
@@ -73,6 +81,7 @@ class RunnerTest : public ::testing::TestWithParam<std::string> {
     return runner_->exec({"/bin/sh", "-c", script}, env, "", c.fn());
   }
 
+  std::optional<base::TempDir> lima_dir_;  // the fake limactl's state (outlives the runner)
   std::optional<base::TempDir> dir_;
   std::unique_ptr<Runner> runner_;
   RunnerConfig cfg_;
@@ -115,12 +124,12 @@ TEST_P(RunnerTest, PropagatesExitCodeAndStderr) {
 }
 
 // The --interactive path: the command shares this process's stdio (here not a terminal, so
-// the shell reads its commands from stdin like any sh). Only bubblewrap can attach; docker says so.
+// the shell reads its commands from stdin like any sh). bubblewrap and lima attach; docker and qemu say they cannot.
 TEST_P(RunnerTest, ExecInteractiveInheritsStdio) {
   start();
   auto r = runner_->exec_interactive({"/bin/sh", "-c", "echo $FOO$EXTRA > /home/build/inter.txt; pwd >> /home/build/inter.txt; exit 5"},
                                      {{"EXTRA", "+x"}}, "/tmp");
-  if (GetParam() != "bubblewrap") {
+  if (GetParam() != "bubblewrap" && GetParam() != "lima") {
     ASSERT_FALSE(r);
     EXPECT_EQ(r.error().code, base::ErrorCode::kUnsupported);
     EXPECT_NE(r.error().message.find("cannot attach a terminal"), std::string::npos) << r.error().message;
@@ -140,6 +149,10 @@ TEST_P(RunnerTest, WorkspaceWritesReachTheHostAndHostIsHidden) {
               "; do test -e $p && echo present $p || echo absent; done", c);
   ASSERT_TRUE(r) << r.error().to_string();
   EXPECT_EQ(c.out, (std::vector<std::string>{"absent", "absent", "absent"}));
+  if (GetParam() == "qemu") {  // the workspace is a copy: it comes back by retrieve()
+    auto st = runner_->retrieve("/home/build", workspace());
+    ASSERT_TRUE(st) << st.error().to_string();
+  }
   auto data = base::read_file(workspace() / "out.txt");
   ASSERT_TRUE(data) << data.error().to_string();
   EXPECT_EQ(*data, "built\n");
@@ -200,7 +213,16 @@ TEST_P(RunnerTest, RetrieveCopiesAGuestDirectory) {
   EXPECT_TRUE(fs::exists(dest / "ws/w.txt"));
 }
 
-INSTANTIATE_TEST_SUITE_P(Backends, RunnerTest, ::testing::Values("bubblewrap", "docker"),
+// qemu boots a VM per test (about 10 s each under TCG): opt-in with MA_TEST_QEMU=1 (the e2e
+// test melange_qemu covers it by default).
+std::vector<std::string> backends() {
+  std::vector<std::string> b = {"bubblewrap", "docker", "lima"};  // lima: the fake limactl (tests/tools)
+  const char* q = std::getenv("MA_TEST_QEMU");
+  if (q && std::string(q) == "1") b.push_back("qemu");
+  return b;
+}
+
+INSTANTIATE_TEST_SUITE_P(Backends, RunnerTest, ::testing::ValuesIn(backends()),
                          [](const auto& info) { return info.param; });
 
 }  // namespace

@@ -3,6 +3,8 @@
 
 #include <sys/stat.h>
 
+#include <cstdlib>
+
 #include "base/fs.hpp"
 #include "base/strings.hpp"
 #include "sandbox/process.hpp"
@@ -44,6 +46,16 @@ base::Status make_busybox_rootfs(const fs::path& root) {
   TRY(base::write_file_atomic(root / "etc/passwd", "root:x:0:0:root:/root:/bin/sh\nbuild:x:1000:1000:build:/home/build:/bin/sh\n"));
   TRY(base::write_file_atomic(root / "etc/group", "root:x:0:\nbuild:x:1000:\n"));
   return base::ok();
+}
+
+void use_fake_limactl(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir / "bin", ec);
+  fs::create_directories(dir / "lima", ec);
+  fs::create_symlink(fs::path(MA_SOURCE_DIR) / "tests/tools/fake_limactl.py", dir / "bin/limactl", ec);
+  static std::string original_path = std::getenv("PATH") ? std::getenv("PATH") : "/usr/bin:/bin";
+  ::setenv("PATH", ((dir / "bin").string() + ":" + original_path).c_str(), 1);
+  ::setenv("LIMA_HOME", (dir / "lima").c_str(), 1);
 }
 
 }  // namespace sandbox::testing

@@ -13,4 +13,8 @@ namespace sandbox::testing {
 std::filesystem::path static_busybox();
 base::Status make_busybox_rootfs(const std::filesystem::path& root);
 
+// Puts tests/tools/fake_limactl.py first in PATH as `limactl` (a link in dir/bin) with its
+// state in dir/lima (LIMA_HOME), for this process and its children.
+void use_fake_limactl(const std::filesystem::path& dir);
+
 }  // namespace sandbox::testing

@@ -9,9 +9,14 @@
 #   ca-certificates-bundle  /etc/ssl/certs/ca-certificates.crt
 #   build-base              gcc, cpp, binutils, make, GNU tar, libc headers and their libraries
 # Usage: make-bootstrap-repo.sh [--print-dir]
-# Env: MA_BINARY_DIR (build dir with ma-mkapk and melange), MA_CACHE_DIR (default ~/.cache/melange-cpp).
+# Env: MA_BINARY_DIR (build dir with ma-mkapk and melange), MA_CACHE_DIR (default ~/.cache/melange-cpp),
+#      MA_BOOTSTRAP_ARCH=aarch64 (or arm64) on an x86_64 host: the same packages from Debian's
+#      arm64 archive (`dpkg --add-architecture arm64 && apt-get update` first; the .debs are fetched
+#      with `apt-get download PKG:arm64`), built for aarch64; making it runs arm64 busybox once,
+#      which needs qemu-user-static's binfmt handlers.
 # The result is cached under $MA_CACHE_DIR/bootstrap-<hash of host package versions + this script>;
-# prints that directory: <dir>/<arch>/{*.apk,APKINDEX.tar.gz}, <dir>/bootstrap.rsa.pub.
+# prints that directory: <dir>/<arch>/{*.apk,APKINDEX.tar.gz}, <dir>/bootstrap.rsa.pub (the aarch64
+# flavour: bootstrap-aarch64.rsa.pub, so that both can be trusted together).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 bin=${MA_BINARY_DIR:-$here/../../build}
@@ -19,16 +24,34 @@ MKAPK=${MA_MKAPK:-$bin/tests/ma-mkapk}
 MELANGE_BIN=${MELANGE:-$bin/apps/melange/melange}
 arch=$(uname -m)
 [ "$arch" = x86_64 ] || { echo "make-bootstrap-repo: only x86_64 hosts are supported (got $arch)" >&2; exit 1; }
+foreign=""
+case "${MA_BOOTSTRAP_ARCH:-$arch}" in
+  x86_64|amd64|host) ;;
+  aarch64|arm64) arch=aarch64 foreign=arm64 ;;
+  *) echo "make-bootstrap-repo: MA_BOOTSTRAP_ARCH=$MA_BOOTSTRAP_ARCH: only x86_64 and aarch64 are supported" >&2; exit 1 ;;
+esac
 
 base_pkgs=(libc6)
 gcc_pkgs=(libgcc-s1)
 bb_pkgs=(busybox-static dash)
-build_pkgs=(tar libacl1 libselinux1 libpcre2-8-0 make gcc gcc-12 cpp-12 binutils binutils-x86-64-linux-gnu
+binutils_arch=binutils-x86-64-linux-gnu
+[ -n "$foreign" ] && binutils_arch=binutils-aarch64-linux-gnu
+build_pkgs=(tar libacl1 libselinux1 libpcre2-8-0 make gcc gcc-12 cpp-12 binutils $binutils_arch
             libbinutils libctf0 libjansson4 libc6-dev linux-libc-dev libgcc-12-dev libisl23 libmpc3 libmpfr6
             libgmp10 libzstd1 zlib1g)
 all=("${base_pkgs[@]}" "${gcc_pkgs[@]}" "${bb_pkgs[@]}" "${build_pkgs[@]}" ca-certificates)
-versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${all[@]}")
+if [ -z "$foreign" ]; then
+  versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${all[@]}")
+else
+  all=("${base_pkgs[@]}" "${gcc_pkgs[@]}" "${bb_pkgs[@]}" "${build_pkgs[@]}")  # ca-certificates: the host's file
+  versions=$(apt-cache show --no-all-versions "${all[@]/%/:$foreign}" 2>/dev/null |
+             awk '/^Package:/{p=$2} /^Version:/{print p"='$foreign'="$2}') || true
+  [ "$(wc -l <<<"$versions")" -ge "${#all[@]}" ] || {
+    echo "make-bootstrap-repo: Debian's $foreign packages are not known to apt: run 'dpkg --add-architecture $foreign && apt-get update'" >&2
+    exit 1; }
+fi
 key=$( { echo "$versions"; cat "$0"; } | sha256sum | cut -c1-16)
+[ -n "$foreign" ] && key=$arch-$key
 cache=${MA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/melange-cpp}
 out=$cache/bootstrap-$key
 if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
@@ -42,18 +65,37 @@ if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
 tmp=$(mktemp -d "$cache/.bootstrap.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/repo/$arch" "$tmp/stage"
-"$MELANGE_BIN" --log-level warn keygen --key-size 2048 "$tmp/repo/bootstrap.rsa"
+kname=bootstrap
+[ -n "$foreign" ] && kname=bootstrap-$arch
+"$MELANGE_BIN" --log-level warn keygen --key-size 2048 "$tmp/repo/$kname.rsa"
 SDE=${SOURCE_DATE_EPOCH:-1700000000}
+
+# Foreign packages: downloaded and unpacked under $tmp/deb/<name>.
+if [ -n "$foreign" ]; then
+  mkdir -p "$tmp/debs"
+  ( cd "$tmp/debs" && apt-get download -q "${all[@]/%/:$foreign}" >/dev/null 2>"$tmp/download.log" ) || {
+    echo "make-bootstrap-repo: apt-get download failed: $(grep -v '^W:' "$tmp/download.log" | tail -1)" >&2; exit 1; }
+  for d in "$tmp"/debs/*.deb; do
+    n=$(dpkg-deb -f "$d" Package)
+    mkdir -p "$tmp/deb/$n" && dpkg-deb -x "$d" "$tmp/deb/$n"
+  done
+fi
+# The paths a package ships: the installed host package's list, or the unpacked foreign one's.
+pkg_files() {
+  if [ -z "$foreign" ]; then dpkg -L "$1"; else (cd "$tmp/deb/$1" && find . -mindepth 1 | sed 's|^\.||'); fi
+}
+pkg_root() { if [ -z "$foreign" ]; then echo ""; else echo "$tmp/deb/$1"; fi; }
 
 # Copies the files and symlinks a Debian package lists (never its directories) into $1,
 # moving /bin /sbin /lib /lib64 under usr/ (the baselayout symlinks make the old paths work).
 stage() {
   local dest=$1; shift
-  local p f rel
+  local p f rel r
   for p in "$@"; do
-    dpkg -L "$p" | while IFS= read -r f; do
+    r=$(pkg_root "$p")
+    pkg_files "$p" | while IFS= read -r f; do
       case "$f" in /*) ;; *) continue ;; esac
-      [ -L "$f" ] || [ -f "$f" ] || continue
+      [ -L "$r$f" ] || [ -f "$r$f" ] || continue
       case "$f" in
         /usr/share/doc/*|/usr/share/man/*|/usr/share/info/*|/usr/share/locale/*|/usr/share/lintian/*) continue ;;
         */lto1|*/libasan*|*/libtsan*|*/liblsan*|*/libubsan*|*/libhwasan*) continue ;;
@@ -61,7 +103,7 @@ stage() {
       rel=${f#/}
       case "$rel" in bin/*|sbin/*|lib/*|lib64/*) rel=usr/$rel ;; esac
       mkdir -p "$dest/$(dirname "$rel")"
-      cp -a "$f" "$dest/$rel"
+      cp -a "$r$f" "$dest/$rel"
     done
   done
 }
@@ -77,7 +119,7 @@ mk() {  # mk NAME VERSION DIR [ma-mkapk options...]
   local name=$1 ver=$2 dir=$3; shift 3
   "$MKAPK" --name "$name" --version "$ver" --arch "$arch" --mtime "$SDE" --license "GPL-2.0-or-later" \
     --description "$name from the host's Debian packages (bootstrap)" \
-    --signing-key "$tmp/repo/bootstrap.rsa" --out "$tmp/repo/$arch/$name-$ver.apk" "$@" "$dir"
+    --signing-key "$tmp/repo/$kname.rsa" --out "$tmp/repo/$arch/$name-$ver.apk" "$@" "$dir"
 }
 
 s=$tmp/stage
@@ -92,6 +134,9 @@ printf 'NAME="bootstrap (Debian 12 packages)"\nID=bootstrap\nVERSION_ID=1\nPRETT
 mk wolfi-baselayout 1-r0 "$b"
 
 g=$s/glibc; stage "$g" "${base_pkgs[@]}"
+# The host's usr-merged /lib and /lib64 are links that dpkg -L lists; an unpacked foreign .deb
+# has real directories instead: the same links, so that /lib/ld-linux-aarch64.so.1 resolves.
+[ -n "$foreign" ] && [ ! -e "$g/lib" ] && ln -s usr/lib "$g/lib"
 mapfile -t prov < <(so_provides "$g")
 mk glibc 2.36-r0 "$g" "${prov[@]}"
 
@@ -109,9 +154,13 @@ mk build-base 1-r0 "$bb" --depend glibc --depend libgcc --depend busybox --provi
 
 x=$s/busybox; stage "$x" "${bb_pkgs[@]}"
 rm -f "$x/usr/bin/sh"
-cp -a /usr/bin/dash "$x/usr/bin/sh"
+dash=$(pkg_root dash)/usr/bin/dash
+[ -e "$dash" ] || dash=$(pkg_root dash)/bin/dash  # the .deb itself is not usr-merged
+cp -a "$dash" "$x/usr/bin/sh"
 # Applet links only where neither dash nor build-base ships a real tool.
-"$x/usr/bin/busybox" --list-full | while read -r applet; do
+"$x/usr/bin/busybox" --list-full > "$s/applets" || {
+  echo "make-bootstrap-repo: cannot run $arch busybox (for $arch on this host: apt-get install qemu-user-static)" >&2; exit 1; }
+while read -r applet; do
   rel=$applet
   case "$rel" in bin/*|sbin/*) rel=usr/$rel ;; esac
   base=$(basename "$rel")
@@ -120,7 +169,7 @@ cp -a /usr/bin/dash "$x/usr/bin/sh"
   [ -e "$bb/usr/bin/$base" ] || [ -e "$bb/usr/sbin/$base" ] && continue
   mkdir -p "$x/$(dirname "$rel")"
   ln -s /usr/bin/busybox "$x/$rel"
-done
+done < "$s/applets"
 # cmd: provides carry a version, as melange writes them (Wolfi): a provide without a version and
 # without provider_priority is never picked on its own (apk-tools' rule, libs/solver).
 mk busybox 1.35-r0 "$x" --depend glibc --provide cmd:sh=1.35-r0 --provide /bin/sh=1.35-r0
@@ -135,10 +184,10 @@ for n in make:build-base binutils:build-base wget:busybox autoconf: automake: li
   name=${n%%:*} dep=${n#*:}
   "$MKAPK" --name "$name" --version 0-r0 --arch "$arch" --mtime "$SDE" --license "GPL-2.0-or-later" \
     --description "stand-in: ${dep:-nothing in this bootstrap repository} provides $name here" \
-    ${dep:+--depend "$dep"} --signing-key "$tmp/repo/bootstrap.rsa" --out "$tmp/repo/$arch/$name-0-r0.apk" "$s/empty"
+    ${dep:+--depend "$dep"} --signing-key "$tmp/repo/$kname.rsa" --out "$tmp/repo/$arch/$name-0-r0.apk" "$s/empty"
 done
 
-"$MELANGE_BIN" --log-level warn index -o "$tmp/repo/$arch/APKINDEX.tar.gz" --signing-key "$tmp/repo/bootstrap.rsa" \
+"$MELANGE_BIN" --log-level warn index -o "$tmp/repo/$arch/APKINDEX.tar.gz" --signing-key "$tmp/repo/$kname.rsa" \
   --description "bootstrap from Debian packages" "$tmp/repo/$arch"/*.apk
 echo "$versions" > "$tmp/repo/VERSIONS"
 touch "$tmp/repo/.complete"

@@ -79,8 +79,10 @@ pkginfo() { tar -xzOf "$1" .PKGINFO 2>/dev/null; }
 env_yaml() {
   local boot=$1 p
   shift
-  printf 'environment:\n  contents:\n    repositories:\n      - %s\n    keyring:\n      - %s/bootstrap.rsa.pub\n    packages:\n' \
-    "$boot" "$boot"
+  local key=$boot/bootstrap.rsa.pub
+  [ -f "$key" ] || key=$(ls "$boot"/bootstrap-*.rsa.pub)  # a foreign flavour (make-bootstrap-repo.sh)
+  printf 'environment:\n  contents:\n    repositories:\n      - %s\n    keyring:\n      - %s\n    packages:\n' \
+    "$boot" "$key"
   for p in "$@"; do printf '      - %s\n' "$p"; done
 }
 

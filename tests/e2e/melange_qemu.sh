@@ -1,0 +1,127 @@
+#!/usr/bin/env bash
+# The qemu runner under TCG (or KVM when /dev/kvm is usable), kept lean for CI:
+#  1. a small package (a C program compiled by gcc, a setuid file, a file owned by 65534, a
+#     symlink, a read-only directory) built and tested with --runner qemu has the same data
+#     entries (modes, owners, contents) and the same dependencies as with --runner bubblewrap;
+#  2. `melange initramfs` writes a cpio GNU cpio lists, with /.ma/init and busybox;
+#  3. SIGINT during a step kills the VM and leaves no qemu process and no temporary files.
+# GNU hello under qemu (about 6 minutes under TCG on 2 cores) is opt-in: MA_E2E_QEMU_HELLO=1.
+# qemu-system-x86_64 and a kernel are installed by scripts/install-deps.sh test: their absence fails.
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/lib.sh"
+source "$HERE/melange_common.bash"
+need_bwrap
+command -v qemu-system-x86_64 >/dev/null || fail "qemu-system-x86_64 is not installed (scripts/install-deps.sh test)"
+ls /boot/vmlinuz-* >/dev/null 2>&1 || [ -n "${QEMU_KERNEL_IMAGE:-}" ] ||
+  fail "no kernel in /boot and QEMU_KERNEL_IMAGE unset (apt-get install linux-image-amd64)"
+BOOT=$(boot_repo)
+mkdir tmp && export TMPDIR=$WORK/tmp  # the runner's temporary files: checked to be gone
+"$MELANGE" --log-level warn keygen --key-size 2048 test.rsa
+make_stubs stubs test.rsa "$BOOT"
+mkdir src cache
+printf '#include <stdio.h>\nint main(void) { puts("Hello, qemu!"); return 0; }\n' > src/hi.c
+cat > src/small.yaml <<EOF
+package:
+  name: small
+  version: "1.0"
+  epoch: 0
+  description: a small package for the qemu runner
+  copyright:
+    - license: MIT
+  checks:
+    disabled:
+      - setuidgid
+$(env_yaml "$BOOT" build-base busybox wolfi-baselayout)
+pipeline:
+  - runs: |
+      d=\${{targets.destdir}}
+      mkdir -p \$d/usr/bin \$d/usr/share/small/ro \$d/var/lib/small
+      gcc -O2 -o \$d/usr/bin/hi hi.c
+      cp \$d/usr/bin/hi \$d/usr/bin/hi-suid && chmod 4755 \$d/usr/bin/hi-suid
+      ln -s hi \$d/usr/bin/hi-link
+      echo data > \$d/usr/share/small/ro/file
+      chmod 0555 \$d/usr/share/small/ro
+      echo state > \$d/var/lib/small/state
+      chown -R 65534:65534 \$d/var/lib/small
+  - uses: strip
+test:
+  environment:
+    contents:
+      packages:
+        - busybox
+  pipeline:
+    - runs: hi | grep -x "Hello, qemu!" >/dev/null
+EOF
+start=$(date +%s)
+"$MELANGE" build src/small.yaml --runner qemu --signing-key test.rsa "${STUB_ARGS[@]}" --cache-dir cache \
+  --out-dir out-qemu >qemu.log 2>&1 || fail "qemu build failed: $(tail -5 qemu.log)"
+echo "qemu build + test (2 boots): $(( $(date +%s) - start )) s"
+grep -E "qemu: booting .* with (TCG|KVM)" qemu.log >/dev/null || fail "the log does not say TCG or KVM: $(grep qemu: qemu.log)"
+grep "qemu: guest ready in" qemu.log | sed 's/.*info: /  /'
+grep -q "small test: passed" qemu.log || fail "the test did not run in qemu"
+"$MELANGE" build src/small.yaml --runner bubblewrap --signing-key test.rsa "${STUB_ARGS[@]}" --cache-dir cache \
+  --out-dir out-bwrap >bwrap.log 2>&1 || fail "bubblewrap build failed: $(tail -5 bwrap.log)"
+data_listing "out-qemu/$ARCH/small-1.0-r0.apk" > qemu.list
+data_listing "out-bwrap/$ARCH/small-1.0-r0.apk" > bwrap.list
+grep -E "^4755 usr/bin/hi-suid 0:0 " qemu.list >/dev/null || fail "setuid file lost: $(cat qemu.list)"
+grep -E "^644 var/lib/small/state 65534:65534 " qemu.list >/dev/null || fail "owner 65534 lost: $(cat qemu.list)"
+grep -E "^555 usr/share/small/ro 0:0 " qemu.list >/dev/null || fail "read-only directory mode lost: $(cat qemu.list)"
+diff bwrap.list qemu.list || fail "qemu and bubblewrap builds differ"
+diff <(pkginfo "out-bwrap/$ARCH/small-1.0-r0.apk" | grep -E "^(depend|provides) ") \
+     <(pkginfo "out-qemu/$ARCH/small-1.0-r0.apk" | grep -E "^(depend|provides) ") || fail "SCA results differ"
+echo "ok: qemu and bubblewrap give the same package contents"
+
+# melange initramfs
+"$MELANGE" initramfs -o initramfs.cpio -r "$BOOT" -k "$BOOT/bootstrap.rsa.pub" >initramfs.log 2>&1 ||
+  fail "melange initramfs failed: $(tail -3 initramfs.log)"
+cpio -it --quiet < initramfs.cpio > cpio.list || fail "GNU cpio cannot list the initramfs"
+for f in .ma/init .ma/channel usr/bin/busybox; do
+  grep -qx "$f" cpio.list || fail "initramfs lacks $f: $(head -5 cpio.list)"
+done
+echo "ok: melange initramfs"
+
+# SIGINT while a step runs: the VM goes, and so do the temporary files.
+cat > src/sleepy.yaml <<EOF
+package:
+  name: sleepy
+  version: "1.0"
+  epoch: 0
+  description: sleeps
+  copyright:
+    - license: MIT
+$(env_yaml "$BOOT" busybox wolfi-baselayout)
+pipeline:
+  - runs: echo step-started; sleep 600
+EOF
+"$MELANGE" build src/sleepy.yaml --runner qemu --signing-key test.rsa --out-dir out-sleepy >sleepy.log 2>&1 &
+M=$!
+for _ in $(seq 600); do grep -q step-started sleepy.log && break; kill -0 $M 2>/dev/null || break; sleep 0.2; done
+grep -q step-started sleepy.log || { kill -9 $M 2>/dev/null; fail "the step never started: $(tail -3 sleepy.log)"; }
+pgrep -f "$WORK/tmp/melange-qemu-" >/dev/null || fail "no qemu process found while the step runs"
+kill -INT $M
+rc=0
+for _ in $(seq 100); do kill -0 $M 2>/dev/null || break; sleep 0.1; done
+kill -0 $M 2>/dev/null && { kill -9 $M; fail "melange still runs 10 s after SIGINT"; }
+wait $M || rc=$?
+[ "$rc" = 130 ] || fail "an interrupted build exited with $rc, expected 130"
+grep -q "interrupted by SIGINT" sleepy.log || fail "the error does not say interrupted: $(tail -2 sleepy.log)"
+sleep 0.5
+pgrep -af "$WORK/tmp/melange-qemu-" && fail "qemu survived SIGINT"
+left=$(ls "$WORK/tmp")
+[ -z "$left" ] || fail "temporary files left after SIGINT: $left"
+echo "ok: SIGINT tears the VM down"
+
+if [ "${MA_E2E_QEMU_HELLO:-}" = 1 ]; then
+  TARBALL=$(hello_tarball)
+  cp "$TARBALL" "cache/sha256:$HELLO_SHA"
+  hello_yaml "http://127.0.0.1:9/hello-\${{package.version}}.tar.gz" "$BOOT" > src/hello.yaml
+  start=$(date +%s)
+  "$MELANGE" build src/hello.yaml --runner qemu --signing-key test.rsa "${STUB_ARGS[@]}" --cache-dir cache \
+    --out-dir out-hq >hq.log 2>&1 || fail "hello qemu build failed: $(tail -5 hq.log)"
+  echo "hello qemu build: $(( $(date +%s) - start )) s"
+  "$MELANGE" build src/hello.yaml --runner bubblewrap --signing-key test.rsa "${STUB_ARGS[@]}" --cache-dir cache \
+    --out-dir out-hb >hb.log 2>&1 || fail "hello bubblewrap build failed: $(tail -5 hb.log)"
+  diff <(data_listing "out-hb/$ARCH/hello-2.10-r0.apk") <(data_listing "out-hq/$ARCH/hello-2.10-r0.apk") ||
+    fail "hello: qemu and bubblewrap builds differ"
+  echo "ok: hello built in qemu equals the bubblewrap build"
+fi
