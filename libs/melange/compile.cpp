@@ -158,9 +158,10 @@ Result<StepCtx> Compiler::inline_uses(const PipelineStep& st, const StepCtx& cx,
   if (!cx.in_pipeline_file) child.user_site = st.location;
   for (const auto& [k, in] : def.inputs) {
     std::string value;
-    if (const std::string* w = config::map_find(st.with, k)) {
+    const std::string* w = config::map_find(st.with, k);
+    if (w && !w->empty()) {
       TRY_ASSIGN(value, subst(cx, st.location, *w));
-    } else if (in.default_value) {
+    } else if (in.default_value) {  // an empty `with:` value takes the default too, as in melange
       TRY_ASSIGN(value, subst(child, config::Location{file, def.location.line}, *in.default_value));
     } else if (in.required) {
       return tl::unexpected(at(st.location, base::Error{base::ErrorCode::kInvalidInput,
@@ -197,7 +198,9 @@ Result<bool> Compiler::step(const PipelineStep& st, const StepCtx& cx, std::vect
     config::map_set(here.environment, k, value);
   }
   if (st.needs_packages) TRY(add_needs(cx, st.location, *st.needs_packages));
-  TRY_ASSIGN(std::string name, subst(cx, st.location, st.name));
+  // melange does not substitute step names; known references are filled in for the logs, the
+  // rest (`pip build ${{inputs.python}}` in a pipeline without that input) stays verbatim.
+  std::string name = config::substitute_lenient(st.name, lookup(cx, false));
 
   const std::vector<PipelineStep>* children = &st.pipeline;
   std::optional<long long> required = st.required_steps;
@@ -311,6 +314,16 @@ Result<config::Dependencies> subst_deps(const VarMap& vars, const config::Locati
     *s = std::move(*r);
   }
   return d;
+}
+
+// Descriptions and other free text: melange fills in the known references and leaves the rest
+// (`${{range.key == "64" && ...}}`, `${{package.name} `) verbatim.
+std::string subst_text(const VarMap& vars, std::string_view text) {
+  return config::substitute_lenient(text, [&vars](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
 Result<std::string> subst_at(const VarMap& vars, const config::Location& loc, std::string_view text) {
@@ -438,7 +451,7 @@ Result<CompiledBuild> compile(const config::BuildConfig& cfg, const CompileOptio
   // Main package.
   CompiledPackage& m = b.main;
   m.name = cfg.package.name;
-  TRY_ASSIGN(m.description, subst_at(vars, ploc, cfg.package.description));
+  m.description = subst_text(vars, cfg.package.description);
   TRY_ASSIGN(m.url, subst_at(vars, ploc, cfg.package.url));
   m.commit = cfg.package.commit;
   TRY_ASSIGN(m.dependencies, subst_deps(vars, ploc, cfg.package.dependencies));
@@ -454,7 +467,7 @@ Result<CompiledBuild> compile(const config::BuildConfig& cfg, const CompileOptio
   for (const auto& p : planned) {
     CompiledPackage sp;
     sp.name = p.name;
-    TRY_ASSIGN(sp.description, subst_at(p.vars, p.sub->location, p.sub->description));
+    sp.description = subst_text(p.vars, p.sub->description);
     TRY_ASSIGN(sp.url, subst_at(p.vars, p.sub->location, p.sub->url));
     sp.commit = p.sub->commit;
     TRY_ASSIGN(sp.dependencies, subst_deps(p.vars, p.sub->location, p.sub->dependencies));

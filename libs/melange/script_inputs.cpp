@@ -165,7 +165,7 @@ class Renderer {
         }
         while (i_ < stop) {
           if (t_.compare(i_, 3, "${{") == 0 && i_ + 3 <= stop) {
-            TRY(reference(h.quoted ? Ctx::kSingle : Ctx::kDouble, h.quoted));
+            TRY(reference(h.quoted ? Ctx::kSingle : Ctx::kDouble, h.quoted ? &h.delimiter : nullptr));
           } else {
             put(t_[i_]);
           }
@@ -175,8 +175,9 @@ class Renderer {
     return base::ok();
   }
 
-  // A "${{ name }}" at i_. Inputs are rendered for `ctx`; anything else is copied.
-  base::Status reference(Ctx ctx, bool raw_line = false) {
+  // A "${{ name }}" at i_. Inputs are rendered for `ctx`; anything else is copied. In the body of
+  // a here-document with a quoted delimiter (`raw_delimiter`) the value is pasted as is.
+  base::Status reference(Ctx ctx, const std::string* raw_delimiter = nullptr) {
     size_t end = t_.find("}}", i_ + 3);
     if (end == std::string_view::npos) {  // malformed: config::substitute reports it
       out_.append(t_.substr(i_, 3));
@@ -193,17 +194,22 @@ class Renderer {
     }
     const std::string& value = it->second;
     std::string input = name.substr(7);
-    if (raw_line) {
-      if (value.find('\n') != std::string::npos)
-        return base::fail(base::ErrorCode::kInvalidInput,
-                          "input \"" + input + "\" holds a newline but is used in a quoted here-document");
+    if (raw_delimiter) {
+      // Literal text either way; only a line equal to the delimiter would end the document early
+      // and run the rest as script (tabs count when the operator was <<-, stripped or not).
+      for (std::string_view line : base::split(value, '\n')) {
+        while (!line.empty() && line.front() == '\t') line.remove_prefix(1);
+        if (line == *raw_delimiter)
+          return base::fail(base::ErrorCode::kInvalidInput, "input \"" + input + "\" holds the line \"" +
+                                                                *raw_delimiter + "\" that ends the here-document it is used in");
+      }
       out_ += value;
     } else if (ctx == Ctx::kDouble) {
       out_ += "${" + input_env_name(input) + "}";
     } else if (ctx == Ctx::kSingle) {
       for (char c : value) out_ += c == '\'' ? std::string("'\\''") : std::string(1, c);
     } else {
-      auto words = base::shlex_split(value, "input \"" + input + "\"");
+      auto words = base::shlex_split(value, "input \"" + input + "\"", true);
       if (!words) return tl::unexpected(std::move(words).error());
       for (size_t w = 0; w < words->size(); ++w) out_ += (w ? " " : "") + shell_quote((*words)[w]);
     }

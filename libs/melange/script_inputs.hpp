@@ -6,12 +6,13 @@
 // it stands in the script:
 //
 //   outside quotes (also in $(...) and `...`): the value split into words as a shell would
-//       (quotes and backslashes honoured, nothing expanded; base/shlex.hpp), each word
+//       (quotes, backslashes and `#` comments honoured, nothing expanded; base/shlex.hpp), each word
 //       single-quoted: `--a "b c"` passes two arguments, `$(reboot); x` passes two literal words;
 //   inside "...":  ${INPUT_X} (the environment variable carrying the input), expanded as data;
 //   inside '...':  the value with each ' written as '\'' (literal text, as melange pastes it);
 //   here-document bodies: ${INPUT_X} after an unquoted delimiter; after a quoted one the
-//       value as is, which must then be a single line (a line could end the document early).
+//       value as is, lines included, unless one of its lines is the delimiter (it would end the
+//       document early and run the rest as script: an error).
 //
 // References to names that are not inputs (package.*, targets.*, ...) are left untouched for
 // config::substitute. A `#` comment is copied as is. The lexer knows quotes, backslashes,

@@ -53,6 +53,16 @@ TEST(ScriptInputs, HereDocuments) {
             "cat <<EOF\n${INPUT_A}\nEOF\necho 'x' 'y'\n");
   EXPECT_EQ(render("cat <<-'EOF' >f\n\t${{inputs.a}}\n\tEOF\n", in), "cat <<-'EOF' >f\n\tx y\n\tEOF\n");
   EXPECT_FALSE(render_script_inputs("cat <<'E'\n${{inputs.a}}\nE\n", {{"inputs.a", "1\nE\nreboot"}}));
+  EXPECT_FALSE(render_script_inputs("cat <<-'E'\n${{inputs.a}}\nE\n", {{"inputs.a", "1\n\tE\nreboot"}}));
+  // Several lines of data in a quoted here-document (wolfi's test/daemon-check-output) stay as written.
+  EXPECT_EQ(render("cat > f <<'END'\n${{inputs.a}}\nEND\n", {{"inputs.a", "line 1\n$(not run) 'x\nENDING"}}),
+            "cat > f <<'END'\nline 1\n$(not run) 'x\nENDING\nEND\n");
+}
+
+TEST(ScriptInputs, CommentsInWordLists) {
+  // melange pastes opts into the script, so a recipe's `# why` note is a shell comment there.
+  VarMap in{{"inputs.opts", "--a \\\n  --b  # needs pandoc, which we don't have\n--c"}};
+  EXPECT_EQ(render("cmake ${{inputs.opts}}\n", in), "cmake '--a' '--b' '--c'\n");
 }
 
 // The rendered script, run by a real shell, passes exactly the words the user quoted.
