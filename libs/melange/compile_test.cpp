@@ -173,7 +173,7 @@ pipeline:
   auto b = compile_text(kHead + "pipeline:\n  - uses: autoconf/make\n    with:\n      flavour: bsd\n", o);
   ASSERT_TRUE(b) << b.error().message;
   ASSERT_EQ(b->main.steps.size(), 1u);
-  EXPECT_EQ(b->main.steps[0].runs, "echo \"${INPUT_FLAVOUR}\" hello");
+  EXPECT_EQ(b->main.steps[0].runs, "echo \"bsd\" hello");
   EXPECT_EQ(*config::map_find(b->main.steps[0].environment, "INPUT_FLAVOUR"), "bsd");
   EXPECT_EQ(b->environment.contents.packages, std::vector<std::string>{"my-bsd"});
   // Errors name the user's `uses:` line (line 6 of t.yaml), also through a nested pipeline.

@@ -5,6 +5,7 @@
 
 #include "base/shlex.hpp"
 #include "base/strings.hpp"
+#include "melange/shell_paste.hpp"
 
 namespace melange {
 
@@ -165,7 +166,7 @@ class Renderer {
         }
         while (i_ < stop) {
           if (t_.compare(i_, 3, "${{") == 0 && i_ + 3 <= stop) {
-            TRY(reference(h.quoted ? Ctx::kSingle : Ctx::kDouble, h.quoted ? &h.delimiter : nullptr));
+            TRY(reference(Ctx::kDouble, &h));
           } else {
             put(t_[i_]);
           }
@@ -175,9 +176,9 @@ class Renderer {
     return base::ok();
   }
 
-  // A "${{ name }}" at i_. Inputs are rendered for `ctx`; anything else is copied. In the body of
-  // a here-document with a quoted delimiter (`raw_delimiter`) the value is pasted as is.
-  base::Status reference(Ctx ctx, const std::string* raw_delimiter = nullptr) {
+  // A "${{ name }}" at i_. Inputs are rendered for `ctx`, or for the body of here-document `doc`;
+  // anything else is copied.
+  base::Status reference(Ctx ctx, const HereDoc* doc = nullptr) {
     size_t end = t_.find("}}", i_ + 3);
     if (end == std::string_view::npos) {  // malformed: config::substitute reports it
       out_.append(t_.substr(i_, 3));
@@ -194,20 +195,28 @@ class Renderer {
     }
     const std::string& value = it->second;
     std::string input = name.substr(7);
-    if (raw_delimiter) {
-      // Literal text either way; only a line equal to the delimiter would end the document early
-      // and run the rest as script (tabs count when the operator was <<-, stripped or not).
+    if (doc) {
+      // Only a line equal to the delimiter could end the document early and run the rest as
+      // script (tabs count when the operator was <<-, stripped or not).
       for (std::string_view line : base::split(value, '\n')) {
         while (!line.empty() && line.front() == '\t') line.remove_prefix(1);
-        if (line == *raw_delimiter)
+        if (line == doc->delimiter)
           return base::fail(base::ErrorCode::kInvalidInput, "input \"" + input + "\" holds the line \"" +
-                                                                *raw_delimiter + "\" that ends the here-document it is used in");
+                                                                doc->delimiter + "\" that ends the here-document it is used in");
       }
-      out_ += value;
+      if (doc->quoted) {
+        out_ += value;  // literal text, as melange pastes it
+      } else {
+        auto pasted = paste_in_here_document(value);
+        out_ += pasted ? *pasted : "${" + input_env_name(input) + "}";
+      }
     } else if (ctx == Ctx::kDouble) {
-      out_ += "${" + input_env_name(input) + "}";
+      auto pasted = paste_in_double_quotes(value);
+      out_ += pasted ? *pasted : "${" + input_env_name(input) + "}";
     } else if (ctx == Ctx::kSingle) {
       for (char c : value) out_ += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    } else if (auto pasted = paste_words(value)) {
+      out_ += *pasted;
     } else {
       auto words = base::shlex_split(value, "input \"" + input + "\"", true);
       if (!words) return tl::unexpected(std::move(words).error());
