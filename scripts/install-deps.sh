@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project needs to build and test, only when missing.
-# Usage: scripts/install-deps.sh [build|test|demo]
+# Usage: scripts/install-deps.sh [build|test|demo|corpus]
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build ccache pkg-config git
@@ -8,7 +8,7 @@ pkgs=(build-essential cmake ninja-build ccache pkg-config git
       nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
       libexpected-dev libdeflate-dev)
 case "$what" in
-  test|demo)
+  test|demo|corpus)
     # Runtime tools the tests and the demo drive: sandbox, container engine, registry, image tools,
     # the OCI image-spec JSON schemas (golang-github-opencontainers-image-spec-dev), and the host
     # packages the offline bootstrap repository is made from.
@@ -16,7 +16,10 @@ case "$what" in
            golang-github-opencontainers-image-spec-dev
            busybox-static dash tar make gcc gcc-12 cpp-12 binutils libc6-dev linux-libc-dev
            libgcc-12-dev libgcc-s1 ca-certificates curl dpkg-dev
-           zsh fish cpio) ;;  # zsh and fish: the completion scripts are checked with them; cpio: build-cpio
+           zsh fish cpio)  # zsh and fish: the completion scripts are checked with them; cpio: build-cpio
+    # tests/corpus/build-real-recipes.sh: the further build tools its stand-in repository is made of.
+    [ "$what" != corpus ] || pkgs+=(g++ g++-12 libstdc++-12-dev perl m4 autoconf automake autotools-dev libtool
+                                     patch zlib1g-dev) ;;
 esac
 missing=()
 for p in "${pkgs[@]}"; do

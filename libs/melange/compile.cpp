@@ -293,27 +293,32 @@ void add_build_account(config::Accounts& acc) {
   }
 }
 
-Result<std::vector<std::string>> subst_list(const VarMap& vars, const config::Location& loc,
-                                            const std::vector<std::string>& in) {
+// Package fields (dependencies, priorities, URLs, scriptlets): melange fills them with a replacer
+// over the known variables, so an unknown reference stays verbatim instead of being an error.
+std::string subst_text(const VarMap& vars, std::string_view text);
+
+std::vector<std::string> subst_list(const VarMap& vars, const std::vector<std::string>& in) {
   std::vector<std::string> out;
-  for (const auto& s : in) {
-    auto r = config::substitute(s, vars);
-    if (!r) return tl::unexpected(at(loc, std::move(r).error()));
-    out.push_back(std::move(*r));
-  }
+  for (const auto& s : in) out.push_back(subst_text(vars, s));
   return out;
 }
 
-Result<config::Dependencies> subst_deps(const VarMap& vars, const config::Location& loc, config::Dependencies d) {
-  TRY_ASSIGN(d.runtime, subst_list(vars, loc, d.runtime));
-  TRY_ASSIGN(d.provides, subst_list(vars, loc, d.provides));
-  TRY_ASSIGN(d.replaces, subst_list(vars, loc, d.replaces));
-  for (std::string* s : {&d.provider_priority, &d.replaces_priority}) {
-    auto r = config::substitute(*s, vars);
-    if (!r) return tl::unexpected(at(loc, std::move(r).error()));
-    *s = std::move(*r);
-  }
+config::Dependencies subst_deps(const VarMap& vars, config::Dependencies d) {
+  d.runtime = subst_list(vars, d.runtime);
+  d.provides = subst_list(vars, d.provides);
+  d.replaces = subst_list(vars, d.replaces);
+  for (std::string* s : {&d.provider_priority, &d.replaces_priority}) *s = subst_text(vars, *s);
   return d;
+}
+
+std::optional<config::Scriptlets> subst_scriptlets(const VarMap& vars, std::optional<config::Scriptlets> in) {
+  if (!in) return in;
+  config::Scriptlets& sc = *in;
+  for (std::string* s : {&sc.trigger_script, &sc.pre_install, &sc.post_install, &sc.pre_deinstall,
+                         &sc.post_deinstall, &sc.pre_upgrade, &sc.post_upgrade})
+    *s = subst_text(vars, *s);
+  sc.trigger_paths = subst_list(vars, sc.trigger_paths);
+  return in;
 }
 
 // Descriptions and other free text: melange fills in the known references and leaves the rest
@@ -452,11 +457,11 @@ Result<CompiledBuild> compile(const config::BuildConfig& cfg, const CompileOptio
   CompiledPackage& m = b.main;
   m.name = cfg.package.name;
   m.description = subst_text(vars, cfg.package.description);
-  TRY_ASSIGN(m.url, subst_at(vars, ploc, cfg.package.url));
+  m.url = subst_text(vars, cfg.package.url);
   m.commit = cfg.package.commit;
-  TRY_ASSIGN(m.dependencies, subst_deps(vars, ploc, cfg.package.dependencies));
+  m.dependencies = subst_deps(vars, cfg.package.dependencies);
   m.options = cfg.package.options;
-  m.scriptlets = cfg.package.scriptlets;
+  m.scriptlets = subst_scriptlets(vars, cfg.package.scriptlets);
   m.checks = cfg.package.checks;
   m.copyright = cfg.package.copyright;
   m.setcap = cfg.package.setcap;
@@ -468,11 +473,11 @@ Result<CompiledBuild> compile(const config::BuildConfig& cfg, const CompileOptio
     CompiledPackage sp;
     sp.name = p.name;
     sp.description = subst_text(p.vars, p.sub->description);
-    TRY_ASSIGN(sp.url, subst_at(p.vars, p.sub->location, p.sub->url));
+    sp.url = subst_text(p.vars, p.sub->url);
     sp.commit = p.sub->commit;
-    TRY_ASSIGN(sp.dependencies, subst_deps(p.vars, p.sub->location, p.sub->dependencies));
+    sp.dependencies = subst_deps(p.vars, p.sub->dependencies);
     sp.options = p.sub->options;
-    sp.scriptlets = p.sub->scriptlets;
+    sp.scriptlets = subst_scriptlets(p.vars, p.sub->scriptlets);
     sp.checks = p.sub->checks;
     sp.copyright = p.sub->copyright;
     StepCtx cx;

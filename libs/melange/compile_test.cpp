@@ -225,6 +225,32 @@ pipeline:
   EXPECT_NE(bad.error().message.find("unknown build option \"nope\""), std::string::npos);
 }
 
+TEST(Compile, PackageFieldsAreFilledLikeMelangesReplacer) {
+  auto b = compile_text(kHead + R"y(
+  description: ${{package.name} libraries, ${{range.key == "64" && " (ILP64)" || ""}}
+  dependencies:
+    runtime:
+      - ${{package.name}}-base
+      - x-${{vars.nope}}
+  scriptlets:
+    post-install: |
+      echo ${{package.name}} ${{package.version}}
+subpackages:
+  - name: ${{package.name}}-dev
+    description: dev of ${{package.name}}
+pipeline:
+  - name: build ${{package.name}} ${{inputs.python}}
+    runs: "true"
+)y");
+  ASSERT_TRUE(b) << b.error().message;
+  EXPECT_EQ(b->main.description, "${{package.name} libraries, ${{range.key == \"64\" && \" (ILP64)\" || \"\"}}");
+  EXPECT_EQ(b->main.dependencies.runtime, (std::vector<std::string>{"hello-base", "x-${{vars.nope}}"}));
+  ASSERT_TRUE(b->main.scriptlets);
+  EXPECT_EQ(b->main.scriptlets->post_install, "echo hello 1.2.3\n");
+  EXPECT_EQ(b->subpackages[0].description, "dev of hello");
+  EXPECT_EQ(b->main.steps[0].name, "build hello ${{inputs.python}}");
+}
+
 TEST(Compile, RequiredStepsAssertion) {
   auto b = compile_text(kHead + R"(
 pipeline:

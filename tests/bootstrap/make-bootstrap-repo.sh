@@ -20,15 +20,10 @@ MELANGE_BIN=${MELANGE:-$bin/apps/melange/melange}
 arch=$(uname -m)
 [ "$arch" = x86_64 ] || { echo "make-bootstrap-repo: only x86_64 hosts are supported (got $arch)" >&2; exit 1; }
 
-base_pkgs=(libc6)
-gcc_pkgs=(libgcc-s1)
-bb_pkgs=(busybox-static dash)
-build_pkgs=(tar libacl1 libselinux1 libpcre2-8-0 make gcc gcc-12 cpp-12 binutils binutils-x86-64-linux-gnu
-            libbinutils libctf0 libjansson4 libc6-dev linux-libc-dev libgcc-12-dev libisl23 libmpc3 libmpfr6
-            libgmp10 libzstd1 zlib1g)
+. "$here/debian-apk.sh"  # the package lists, stage, so_provides
 all=("${base_pkgs[@]}" "${gcc_pkgs[@]}" "${bb_pkgs[@]}" "${build_pkgs[@]}" ca-certificates)
 versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${all[@]}")
-key=$( { echo "$versions"; cat "$0"; } | sha256sum | cut -c1-16)
+key=$( { echo "$versions"; cat "$0" "$here/debian-apk.sh"; } | sha256sum | cut -c1-16)
 cache=${MA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/melange-cpp}
 out=$cache/bootstrap-$key
 if [ -f "$out/.complete" ]; then echo "$out"; exit 0; fi
@@ -44,34 +39,6 @@ trap 'rm -rf "$tmp"' EXIT
 mkdir -p "$tmp/repo/$arch" "$tmp/stage"
 "$MELANGE_BIN" --log-level warn keygen --key-size 2048 "$tmp/repo/bootstrap.rsa"
 SDE=${SOURCE_DATE_EPOCH:-1700000000}
-
-# Copies the files and symlinks a Debian package lists (never its directories) into $1,
-# moving /bin /sbin /lib /lib64 under usr/ (the baselayout symlinks make the old paths work).
-stage() {
-  local dest=$1; shift
-  local p f rel
-  for p in "$@"; do
-    dpkg -L "$p" | while IFS= read -r f; do
-      case "$f" in /*) ;; *) continue ;; esac
-      [ -L "$f" ] || [ -f "$f" ] || continue
-      case "$f" in
-        /usr/share/doc/*|/usr/share/man/*|/usr/share/info/*|/usr/share/locale/*|/usr/share/lintian/*) continue ;;
-        */lto1|*/libasan*|*/libtsan*|*/liblsan*|*/libubsan*|*/libhwasan*) continue ;;
-      esac
-      rel=${f#/}
-      case "$rel" in bin/*|sbin/*|lib/*|lib64/*) rel=usr/$rel ;; esac
-      mkdir -p "$dest/$(dirname "$rel")"
-      cp -a "$f" "$dest/$rel"
-    done
-  done
-}
-
-# so: provides for the shared libraries in a staged tree.
-so_provides() {
-  find "$1" \( -type f -o -type l \) \( -name 'lib*.so.*' -o -name 'ld-linux*.so.*' \) -printf '%f\n' |
-    grep -E '\.so\.[0-9][0-9.]*$' | sort -u |
-    while read -r n; do v=${n##*.so.}; echo "--provide=so:$n=${v:-0}"; done
-}
 
 mk() {  # mk NAME VERSION DIR [ma-mkapk options...]
   local name=$1 ver=$2 dir=$3; shift 3

@@ -7,7 +7,7 @@
 # RECIPE_DIR holds the recipes as top-level *.yaml files (e.g. an export of wolfi-dev/os);
 # PIPELINE_DIR defaults to RECIPE_DIR/pipelines. Each recipe runs through
 #   melange compile --arch x86_64 --pipeline-dir PIPELINE_DIR RECIPE
-# and a failure is grouped by its message with file names, line numbers, quoted values and
+# and a failure is grouped by its message with file names, line numbers and
 # numbers masked, so one cause is one row. MELANGE names the binary (default: build/apps/melange/melange).
 # Every failing recipe and its message go to $OUT (default /tmp/corpus-failures.txt).
 # Exit status: 0 when every recipe compiled, 1 otherwise.
@@ -62,7 +62,8 @@ fi
 echo
 echo "| recipes | cause (first example) |"
 echo "|---|---|"
-# The cause: the message without file names, line numbers, quoted values and numbers.
+# The cause: the message without file names, line numbers, numbers and the "(used at ...)",
+# "(its inputs: ...)", "(searched ...)" and hint parts, so one cause is one row.
 normalize() {
   sed -E 's# \((used at|its inputs:|searched) [^)]*\)##g; s# \(hint: [^)]*\)##g; s#[^ ]*\.yaml(:[0-9]+)*:? ?##g; s#[0-9]+#N#g; s#^melange: error: ##'
 }
