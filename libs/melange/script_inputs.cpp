@@ -3,6 +3,8 @@
 #include <optional>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "base/shlex.hpp"
 #include "base/strings.hpp"
 #include "melange/shell_paste.hpp"
@@ -208,21 +210,29 @@ class Renderer {
         out_ += value;  // literal text, as melange pastes it
       } else {
         auto pasted = paste_in_here_document(value);
+        if (!pasted) as_data(input, "here-document");
         out_ += pasted ? *pasted : "${" + input_env_name(input) + "}";
       }
     } else if (ctx == Ctx::kDouble) {
       auto pasted = paste_in_double_quotes(value);
+      if (!pasted) as_data(input, "double quotes");
       out_ += pasted ? *pasted : "${" + input_env_name(input) + "}";
     } else if (ctx == Ctx::kSingle) {
       for (char c : value) out_ += c == '\'' ? std::string("'\\''") : std::string(1, c);
     } else if (auto pasted = paste_words(value)) {
       out_ += *pasted;
     } else {
+      as_data(input, "word list");
       auto words = base::shlex_split(value, "input \"" + input + "\"", true);
       if (!words) return tl::unexpected(std::move(words).error());
       for (size_t w = 0; w < words->size(); ++w) out_ += (w ? " " : "") + shell_quote((*words)[w]);
     }
     return base::ok();
+  }
+
+  // melange would have run part of this value as shell code; here it is data.
+  static void as_data(const std::string& input, const char* place) {
+    spdlog::debug("input \"{}\" would leave its {} if pasted: passed as data", input, place);
   }
 
   std::string_view t_;

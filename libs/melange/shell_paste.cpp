@@ -149,7 +149,14 @@ std::optional<std::string> paste_words(std::string_view v) {
       while (i < v.size() && v[i] != '\n') ++i;
       continue;
     }
-    if (c == ';' || c == '&' || c == '|' || c == '<' || c == '>' || c == '(' || c == ')') return std::nullopt;
+    if (c == '<' || c == '>') {  // a redirection (also >>, >&, <&, <>, >|): it applies to the command
+      out += c;
+      ++i;
+      if (i < v.size() && (v[i] == '>' || v[i] == '&' || v[i] == '<' || v[i] == '|')) out += v[i++];
+      word_start = false;
+      continue;
+    }
+    if (c == ';' || c == '&' || c == '|' || c == '(' || c == ')') return std::nullopt;
     size_t start = i;
     bool ok = true;
     if (c == '\'') {
@@ -168,7 +175,14 @@ std::optional<std::string> paste_words(std::string_view v) {
   return out;
 }
 
-std::optional<std::string> paste_in_double_quotes(std::string_view value) { return paste_quoted_body(value, true); }
+std::optional<std::string> paste_in_double_quotes(std::string_view value) {
+  if (auto body = paste_quoted_body(value, true)) return body;
+  // Quotes of its own that close and reopen the surrounding ones (-X "a=$(cmd)"): pasted when the
+  // whole, with the surrounding quotes, is still a word list.
+  auto words = paste_words("\"" + std::string(value) + "\"");
+  if (!words || words->size() < 2 || words->front() != '"' || words->back() != '"') return std::nullopt;
+  return words->substr(1, words->size() - 2);
+}
 
 std::optional<std::string> paste_in_here_document(std::string_view value) { return paste_quoted_body(value, false); }
 

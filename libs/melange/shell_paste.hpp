@@ -6,12 +6,15 @@
 // Pasting keeps that meaning as long as the value stays inside its place:
 //
 //   paste_words: the value as a list of words (after the command, outside quotes). Quotes,
-//       backslashes, $VAR, ${...}, $(...) and `...` are kept as written; `#` comments are
-//       dropped, line continuations joined and other newlines become blanks. A value with a
-//       control operator outside quotes and substitutions (; & | < > ( )), an unterminated
-//       quote or substitution, or a trailing backslash is not a word list: nullopt.
-//   paste_in_double_quotes: the value inside "...". nullopt when it would close the quotes (a
-//       bare "), leaves a substitution open or ends in a lone backslash.
+//       backslashes, $VAR, ${...}, $(...), `...` and redirections are kept as written; `#`
+//       comments are dropped, line continuations joined and other newlines become blanks. A
+//       value with a control operator outside quotes and substitutions (; & | ( )), an
+//       unterminated quote or substitution, or a trailing backslash is not a word list: nullopt.
+//   paste_in_double_quotes: the value inside "...". A bare " in it closes the surrounding quotes:
+//       then the value is pasted only when, with the surrounding quotes, it is a word list
+//       (`-X "a=$(git rev-parse HEAD)"` in `-ldflags "-w ${{inputs.ldflags}}"`), with that
+//       list's newlines outside quotes as blanks. nullopt otherwise, or when it leaves a
+//       substitution open or ends in a lone backslash.
 //   paste_in_here_document: the value in the body of a here-document with an unquoted
 //       delimiter: as inside "...", but " is plain text there.
 //

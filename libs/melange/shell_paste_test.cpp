@@ -24,16 +24,28 @@ TEST(ShellPaste, CommentsAndNewlines) {
 }
 
 TEST(ShellPaste, WhatIsNotAWordList) {
-  for (const char* v : {"a; reboot", "a && b", "a | b", "a > /etc/x", "a <x", "(a)", "a &", "'open", "\"open",
+  for (const char* v : {"a; reboot", "a && b", "a | b", "(a)", "a &", "'open", "\"open",
                         "$(open", "${open", "`open", "ends\\"})
     EXPECT_FALSE(paste_words(v)) << v;
   // Operators inside quotes and substitutions are fine.
   EXPECT_EQ(paste_words("'a;b' \"c|d\" $(x; y) \\;"), "'a;b' \"c|d\" $(x; y) \\;");
 }
 
+TEST(ShellPaste, Redirections) {
+  // wolfi's ceph test: `set -- ${{inputs.start}}` with a command that silences itself.
+  EXPECT_EQ(paste_words("cephadm bootstrap --mon-ip $(ip route | jq -r .x) > /dev/null 2>&1\n"),
+            "cephadm bootstrap --mon-ip $(ip route | jq -r .x) > /dev/null 2>&1");
+  EXPECT_EQ(paste_words("a >>log <in 3<>f"), "a >>log <in 3<>f");
+}
+
 TEST(ShellPaste, InsideDoubleQuotes) {
-  EXPECT_EQ(paste_in_double_quotes("-X main.Commit=$(git rev-parse HEAD)\n-X 'b=\"$(date -d \"@$E\")\"'"),
-            std::nullopt);  // a bare " closes the quotes
+  // wolfi's conjur-cli: quotes of its own in ldflags, pasted into -ldflags "-w ${{inputs.ldflags}}".
+  EXPECT_EQ(paste_in_double_quotes("-X \"a.Tag=$(git rev-parse --short HEAD)\"\n-X \"a.Version=1.2\"\n"),
+            "-X \"a.Tag=$(git rev-parse --short HEAD)\"\n-X \"a.Version=1.2\"\n");
+  EXPECT_EQ(paste_in_double_quotes("a\" b\nc \""), "a\" b c \"");  // the newline outside quotes is a blank
+  EXPECT_EQ(paste_in_double_quotes("-X m.C=$(git rev-parse HEAD)\n-X 'b=\"$(date -d \"@$E\")\"'"),
+            "-X m.C=$(git rev-parse HEAD)\n-X 'b=\"$(date -d \"@$E\")\"'");  // ' is plain text in "..."
+  EXPECT_FALSE(paste_in_double_quotes("a\" b"));  // leaves the quotes open
   EXPECT_EQ(paste_in_double_quotes("-X main.Commit=$(git rev-parse \"HEAD\")\n-X 'it''s'"),
             "-X main.Commit=$(git rev-parse \"HEAD\")\n-X 'it''s'");
   EXPECT_EQ(paste_in_double_quotes("a \\\" b ${X}"), "a \\\" b ${X}");

@@ -9,6 +9,7 @@
 #   melange compile --arch x86_64 --pipeline-dir PIPELINE_DIR RECIPE
 # and a failure is grouped by its message with file names, line numbers and
 # numbers masked, so one cause is one row. MELANGE names the binary (default: build/apps/melange/melange).
+# Hidden files (wolfi-dev/os has .yam.yaml, its formatter's settings) are not recipes: skipped.
 # Every failing recipe and its message go to $OUT (default /tmp/corpus-failures.txt).
 # Exit status: 0 when every recipe compiled, 1 otherwise.
 set -uo pipefail

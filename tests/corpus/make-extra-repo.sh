@@ -90,6 +90,11 @@ mk m4 1.4-r0 "$d" --depend glibc
 d=$s/autoconf; stage "$d" autoconf autotools-dev
 mk autoconf 2.71-r0 "$d" --depend perl --depend m4
 d=$s/automake; stage "$d" automake
+# Debian makes aclocal and automake alternatives (links created when installing, not listed).
+for t in aclocal automake; do
+  v=$(cd "$d/usr/bin" && ls "$t"-[0-9]* | head -n 1)
+  ln -s "$v" "$d/usr/bin/$t"
+done
 mk automake 1.16-r0 "$d" --depend perl --depend autoconf
 d=$s/libtool; stage "$d" libtool
 mk libtool 2.4-r0 "$d" --depend build-base
