@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the project needs to build and test, only when missing.
-# Usage: scripts/install-deps.sh [build|test|demo]
+# Usage: scripts/install-deps.sh [build|test|demo|corpus]
 set -euo pipefail
 what=${1:-build}
 pkgs=(build-essential cmake ninja-build ccache pkg-config git
@@ -8,27 +8,40 @@ pkgs=(build-essential cmake ninja-build ccache pkg-config git
       nlohmann-json3-dev libcli11-dev libspdlog-dev libfmt-dev libgtest-dev libgmock-dev
       libexpected-dev libdeflate-dev)
 case "$what" in
-  test|demo)
+  test|demo|corpus)
     # Runtime tools the tests and the demo drive: sandbox, container engine, registry, image tools,
     # the OCI image-spec JSON schemas (golang-github-opencontainers-image-spec-dev), and the host
     # packages the offline bootstrap repository is made from.
     pkgs+=(bubblewrap podman runc skopeo umoci docker-registry python3 python3-jsonschema pigz
            golang-github-opencontainers-image-spec-dev
            busybox-static dash tar make gcc gcc-12 cpp-12 binutils libc6-dev linux-libc-dev
-           libgcc-12-dev libgcc-s1 ca-certificates curl dpkg-dev
+           libgcc-12-dev libgcc-s1 ca-certificates curl dpkg-dev)
+    # The tests only (the demo needs none of these):
+    [ "$what" = demo ] || pkgs+=(
            zsh fish cpio  # zsh and fish: the completion scripts are checked with them; cpio: build-cpio
            qemu-system-x86 linux-image-amd64  # the qemu runner: a VM and the kernel it boots
            python3-yaml  # tests/tools/fake_limactl.py reads lima templates
-           qemu-user-static binfmt-support) ;;  # foreign-architecture builds (binfmt handlers with F)
+           qemu-user-static binfmt-support)  # foreign-architecture builds (binfmt handlers with F)
+    # tests/corpus/build-real-recipes.sh: the further build tools its stand-in repository is made of.
+    [ "$what" != corpus ] || pkgs+=(g++ g++-12 libstdc++-12-dev perl m4 autoconf automake autotools-dev libtool
+                                     patch zlib1g-dev) ;;
 esac
+# The aarch64 flavour of the bootstrap repository (tests/bootstrap) downloads Debian's arm64
+# packages: apt must know that architecture.
+update=0
+if [ "$what" != build ] && [ "$what" != demo ] && ! dpkg --print-foreign-architectures | grep -x arm64 >/dev/null; then
+  [ "$(id -u)" = 0 ] && dpkg --add-architecture arm64 || sudo dpkg --add-architecture arm64
+  update=1
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
-if ((${#missing[@]})); then
+if ((${#missing[@]} || update)); then
   echo "install-deps: installing ${missing[*]}" >&2
   SUDO=""
   [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
-  DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
+  ((${#missing[@]} == 0)) ||
+    DEBIAN_FRONTEND=noninteractive $SUDO apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi

@@ -1,14 +1,18 @@
 #include "base/shlex.hpp"
 
+#include <algorithm>
+
 namespace base {
 
-base::Result<std::vector<std::string>> shlex_split(std::string_view text, std::string_view what) {
+base::Result<std::vector<std::string>> shlex_split(std::string_view text, std::string_view what, bool comments) {
   std::vector<std::string> words;
   std::string cur;
   bool in_word = false;
   enum class Quote { kNone, kSingle, kDouble } q = Quote::kNone;
   auto bad = [&](const char* why) {
-    return base::fail(base::ErrorCode::kInvalidInput, std::string(what) + " '" + std::string(text) + "': " + why);
+    std::string shown(text.substr(0, std::min<size_t>(text.find('\n'), 60)));
+    if (shown.size() < text.size()) shown += "...";
+    return base::fail(base::ErrorCode::kInvalidInput, std::string(what) + " '" + shown + "': " + why);
   };
   for (size_t i = 0; i < text.size(); ++i) {
     char c = text[i];
@@ -31,6 +35,14 @@ base::Result<std::vector<std::string>> shlex_split(std::string_view text, std::s
     }
     if (c == ' ' || c == '\t' || c == '\n') {
       if (in_word) words.push_back(std::move(cur)), cur.clear(), in_word = false;
+      continue;
+    }
+    if (c == '\\' && i + 1 < text.size() && text[i + 1] == '\n') {  // a line continuation
+      ++i;
+      continue;
+    }
+    if (comments && !in_word && c == '#') {
+      while (i + 1 < text.size() && text[i + 1] != '\n') ++i;
       continue;
     }
     in_word = true;

@@ -158,9 +158,10 @@ Result<StepCtx> Compiler::inline_uses(const PipelineStep& st, const StepCtx& cx,
   if (!cx.in_pipeline_file) child.user_site = st.location;
   for (const auto& [k, in] : def.inputs) {
     std::string value;
-    if (const std::string* w = config::map_find(st.with, k)) {
+    const std::string* w = config::map_find(st.with, k);
+    if (w && !w->empty()) {
       TRY_ASSIGN(value, subst(cx, st.location, *w));
-    } else if (in.default_value) {
+    } else if (in.default_value) {  // an empty `with:` value takes the default too, as in melange
       TRY_ASSIGN(value, subst(child, config::Location{file, def.location.line}, *in.default_value));
     } else if (in.required) {
       return tl::unexpected(at(st.location, base::Error{base::ErrorCode::kInvalidInput,
@@ -197,7 +198,9 @@ Result<bool> Compiler::step(const PipelineStep& st, const StepCtx& cx, std::vect
     config::map_set(here.environment, k, value);
   }
   if (st.needs_packages) TRY(add_needs(cx, st.location, *st.needs_packages));
-  TRY_ASSIGN(std::string name, subst(cx, st.location, st.name));
+  // melange does not substitute step names; known references are filled in for the logs, the
+  // rest (`pip build ${{inputs.python}}` in a pipeline without that input) stays verbatim.
+  std::string name = config::substitute_lenient(st.name, lookup(cx, false));
 
   const std::vector<PipelineStep>* children = &st.pipeline;
   std::optional<long long> required = st.required_steps;
@@ -290,27 +293,42 @@ void add_build_account(config::Accounts& acc) {
   }
 }
 
-Result<std::vector<std::string>> subst_list(const VarMap& vars, const config::Location& loc,
-                                            const std::vector<std::string>& in) {
+// Package fields (dependencies, priorities, URLs, scriptlets): melange fills them with a replacer
+// over the known variables, so an unknown reference stays verbatim instead of being an error.
+std::string subst_text(const VarMap& vars, std::string_view text);
+
+std::vector<std::string> subst_list(const VarMap& vars, const std::vector<std::string>& in) {
   std::vector<std::string> out;
-  for (const auto& s : in) {
-    auto r = config::substitute(s, vars);
-    if (!r) return tl::unexpected(at(loc, std::move(r).error()));
-    out.push_back(std::move(*r));
-  }
+  for (const auto& s : in) out.push_back(subst_text(vars, s));
   return out;
 }
 
-Result<config::Dependencies> subst_deps(const VarMap& vars, const config::Location& loc, config::Dependencies d) {
-  TRY_ASSIGN(d.runtime, subst_list(vars, loc, d.runtime));
-  TRY_ASSIGN(d.provides, subst_list(vars, loc, d.provides));
-  TRY_ASSIGN(d.replaces, subst_list(vars, loc, d.replaces));
-  for (std::string* s : {&d.provider_priority, &d.replaces_priority}) {
-    auto r = config::substitute(*s, vars);
-    if (!r) return tl::unexpected(at(loc, std::move(r).error()));
-    *s = std::move(*r);
-  }
+config::Dependencies subst_deps(const VarMap& vars, config::Dependencies d) {
+  d.runtime = subst_list(vars, d.runtime);
+  d.provides = subst_list(vars, d.provides);
+  d.replaces = subst_list(vars, d.replaces);
+  for (std::string* s : {&d.provider_priority, &d.replaces_priority}) *s = subst_text(vars, *s);
   return d;
+}
+
+std::optional<config::Scriptlets> subst_scriptlets(const VarMap& vars, std::optional<config::Scriptlets> in) {
+  if (!in) return in;
+  config::Scriptlets& sc = *in;
+  for (std::string* s : {&sc.trigger_script, &sc.pre_install, &sc.post_install, &sc.pre_deinstall,
+                         &sc.post_deinstall, &sc.pre_upgrade, &sc.post_upgrade})
+    *s = subst_text(vars, *s);
+  sc.trigger_paths = subst_list(vars, sc.trigger_paths);
+  return in;
+}
+
+// Descriptions and other free text: melange fills in the known references and leaves the rest
+// (`${{range.key == "64" && ...}}`, `${{package.name} `) verbatim.
+std::string subst_text(const VarMap& vars, std::string_view text) {
+  return config::substitute_lenient(text, [&vars](std::string_view name) -> std::optional<std::string> {
+    auto it = vars.find(std::string(name));
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  });
 }
 
 Result<std::string> subst_at(const VarMap& vars, const config::Location& loc, std::string_view text) {
@@ -438,12 +456,12 @@ Result<CompiledBuild> compile(const config::BuildConfig& cfg, const CompileOptio
   // Main package.
   CompiledPackage& m = b.main;
   m.name = cfg.package.name;
-  TRY_ASSIGN(m.description, subst_at(vars, ploc, cfg.package.description));
-  TRY_ASSIGN(m.url, subst_at(vars, ploc, cfg.package.url));
+  m.description = subst_text(vars, cfg.package.description);
+  m.url = subst_text(vars, cfg.package.url);
   m.commit = cfg.package.commit;
-  TRY_ASSIGN(m.dependencies, subst_deps(vars, ploc, cfg.package.dependencies));
+  m.dependencies = subst_deps(vars, cfg.package.dependencies);
   m.options = cfg.package.options;
-  m.scriptlets = cfg.package.scriptlets;
+  m.scriptlets = subst_scriptlets(vars, cfg.package.scriptlets);
   m.checks = cfg.package.checks;
   m.copyright = cfg.package.copyright;
   m.setcap = cfg.package.setcap;
@@ -454,12 +472,12 @@ Result<CompiledBuild> compile(const config::BuildConfig& cfg, const CompileOptio
   for (const auto& p : planned) {
     CompiledPackage sp;
     sp.name = p.name;
-    TRY_ASSIGN(sp.description, subst_at(p.vars, p.sub->location, p.sub->description));
-    TRY_ASSIGN(sp.url, subst_at(p.vars, p.sub->location, p.sub->url));
+    sp.description = subst_text(p.vars, p.sub->description);
+    sp.url = subst_text(p.vars, p.sub->url);
     sp.commit = p.sub->commit;
-    TRY_ASSIGN(sp.dependencies, subst_deps(p.vars, p.sub->location, p.sub->dependencies));
+    sp.dependencies = subst_deps(p.vars, p.sub->dependencies);
     sp.options = p.sub->options;
-    sp.scriptlets = p.sub->scriptlets;
+    sp.scriptlets = subst_scriptlets(p.vars, p.sub->scriptlets);
     sp.checks = p.sub->checks;
     sp.copyright = p.sub->copyright;
     StepCtx cx;

@@ -3,8 +3,11 @@
 #include <optional>
 #include <vector>
 
+#include <spdlog/spdlog.h>
+
 #include "base/shlex.hpp"
 #include "base/strings.hpp"
+#include "melange/shell_paste.hpp"
 
 namespace melange {
 
@@ -165,7 +168,7 @@ class Renderer {
         }
         while (i_ < stop) {
           if (t_.compare(i_, 3, "${{") == 0 && i_ + 3 <= stop) {
-            TRY(reference(h.quoted ? Ctx::kSingle : Ctx::kDouble, h.quoted));
+            TRY(reference(Ctx::kDouble, &h));
           } else {
             put(t_[i_]);
           }
@@ -175,8 +178,9 @@ class Renderer {
     return base::ok();
   }
 
-  // A "${{ name }}" at i_. Inputs are rendered for `ctx`; anything else is copied.
-  base::Status reference(Ctx ctx, bool raw_line = false) {
+  // A "${{ name }}" at i_. Inputs are rendered for `ctx`, or for the body of here-document `doc`;
+  // anything else is copied.
+  base::Status reference(Ctx ctx, const HereDoc* doc = nullptr) {
     size_t end = t_.find("}}", i_ + 3);
     if (end == std::string_view::npos) {  // malformed: config::substitute reports it
       out_.append(t_.substr(i_, 3));
@@ -193,21 +197,42 @@ class Renderer {
     }
     const std::string& value = it->second;
     std::string input = name.substr(7);
-    if (raw_line) {
-      if (value.find('\n') != std::string::npos)
-        return base::fail(base::ErrorCode::kInvalidInput,
-                          "input \"" + input + "\" holds a newline but is used in a quoted here-document");
-      out_ += value;
+    if (doc) {
+      // Only a line equal to the delimiter could end the document early and run the rest as
+      // script (tabs count when the operator was <<-, stripped or not).
+      for (std::string_view line : base::split(value, '\n')) {
+        while (!line.empty() && line.front() == '\t') line.remove_prefix(1);
+        if (line == doc->delimiter)
+          return base::fail(base::ErrorCode::kInvalidInput, "input \"" + input + "\" holds the line \"" +
+                                                                doc->delimiter + "\" that ends the here-document it is used in");
+      }
+      if (doc->quoted) {
+        out_ += value;  // literal text, as melange pastes it
+      } else {
+        auto pasted = paste_in_here_document(value);
+        if (!pasted) as_data(input, "here-document");
+        out_ += pasted ? *pasted : "${" + input_env_name(input) + "}";
+      }
     } else if (ctx == Ctx::kDouble) {
-      out_ += "${" + input_env_name(input) + "}";
+      auto pasted = paste_in_double_quotes(value);
+      if (!pasted) as_data(input, "double quotes");
+      out_ += pasted ? *pasted : "${" + input_env_name(input) + "}";
     } else if (ctx == Ctx::kSingle) {
       for (char c : value) out_ += c == '\'' ? std::string("'\\''") : std::string(1, c);
+    } else if (auto pasted = paste_words(value)) {
+      out_ += *pasted;
     } else {
-      auto words = base::shlex_split(value, "input \"" + input + "\"");
+      as_data(input, "word list");
+      auto words = base::shlex_split(value, "input \"" + input + "\"", true);
       if (!words) return tl::unexpected(std::move(words).error());
       for (size_t w = 0; w < words->size(); ++w) out_ += (w ? " " : "") + shell_quote((*words)[w]);
     }
     return base::ok();
+  }
+
+  // melange would have run part of this value as shell code; here it is data.
+  static void as_data(const std::string& input, const char* place) {
+    spdlog::debug("input \"{}\" would leave its {} if pasted: passed as data", input, place);
   }
 
   std::string_view t_;

@@ -31,14 +31,7 @@ case "${MA_BOOTSTRAP_ARCH:-$arch}" in
   *) echo "make-bootstrap-repo: MA_BOOTSTRAP_ARCH=$MA_BOOTSTRAP_ARCH: only x86_64 and aarch64 are supported" >&2; exit 1 ;;
 esac
 
-base_pkgs=(libc6)
-gcc_pkgs=(libgcc-s1)
-bb_pkgs=(busybox-static dash)
-binutils_arch=binutils-x86-64-linux-gnu
-[ -n "$foreign" ] && binutils_arch=binutils-aarch64-linux-gnu
-build_pkgs=(tar libacl1 libselinux1 libpcre2-8-0 make gcc gcc-12 cpp-12 binutils $binutils_arch
-            libbinutils libctf0 libjansson4 libc6-dev linux-libc-dev libgcc-12-dev libisl23 libmpc3 libmpfr6
-            libgmp10 libzstd1 zlib1g)
+. "$here/debian-apk.sh"  # the package lists, pkg_files, stage, so_provides (they read $foreign)
 all=("${base_pkgs[@]}" "${gcc_pkgs[@]}" "${bb_pkgs[@]}" "${build_pkgs[@]}" ca-certificates)
 if [ -z "$foreign" ]; then
   versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${all[@]}")
@@ -50,7 +43,7 @@ else
     echo "make-bootstrap-repo: Debian's $foreign packages are not known to apt: run 'dpkg --add-architecture $foreign && apt-get update'" >&2
     exit 1; }
 fi
-key=$( { echo "$versions"; cat "$0"; } | sha256sum | cut -c1-16)
+key=$( { echo "$versions"; cat "$0" "$here/debian-apk.sh"; } | sha256sum | cut -c1-16)
 [ -n "$foreign" ] && key=$arch-$key
 cache=${MA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/melange-cpp}
 out=$cache/bootstrap-$key
@@ -80,41 +73,6 @@ if [ -n "$foreign" ]; then
     mkdir -p "$tmp/deb/$n" && dpkg-deb -x "$d" "$tmp/deb/$n"
   done
 fi
-# The paths a package ships: the installed host package's list, or the unpacked foreign one's.
-pkg_files() {
-  if [ -z "$foreign" ]; then dpkg -L "$1"; else (cd "$tmp/deb/$1" && find . -mindepth 1 | sed 's|^\.||'); fi
-}
-pkg_root() { if [ -z "$foreign" ]; then echo ""; else echo "$tmp/deb/$1"; fi; }
-
-# Copies the files and symlinks a Debian package lists (never its directories) into $1,
-# moving /bin /sbin /lib /lib64 under usr/ (the baselayout symlinks make the old paths work).
-stage() {
-  local dest=$1; shift
-  local p f rel r
-  for p in "$@"; do
-    r=$(pkg_root "$p")
-    pkg_files "$p" | while IFS= read -r f; do
-      case "$f" in /*) ;; *) continue ;; esac
-      [ -L "$r$f" ] || [ -f "$r$f" ] || continue
-      case "$f" in
-        /usr/share/doc/*|/usr/share/man/*|/usr/share/info/*|/usr/share/locale/*|/usr/share/lintian/*) continue ;;
-        */lto1|*/libasan*|*/libtsan*|*/liblsan*|*/libubsan*|*/libhwasan*) continue ;;
-      esac
-      rel=${f#/}
-      case "$rel" in bin/*|sbin/*|lib/*|lib64/*) rel=usr/$rel ;; esac
-      mkdir -p "$dest/$(dirname "$rel")"
-      cp -a "$r$f" "$dest/$rel"
-    done
-  done
-}
-
-# so: provides for the shared libraries in a staged tree.
-so_provides() {
-  find "$1" \( -type f -o -type l \) \( -name 'lib*.so.*' -o -name 'ld-linux*.so.*' \) -printf '%f\n' |
-    grep -E '\.so\.[0-9][0-9.]*$' | sort -u |
-    while read -r n; do v=${n##*.so.}; echo "--provide=so:$n=${v:-0}"; done
-}
-
 mk() {  # mk NAME VERSION DIR [ma-mkapk options...]
   local name=$1 ver=$2 dir=$3; shift 3
   "$MKAPK" --name "$name" --version "$ver" --arch "$arch" --mtime "$SDE" --license "GPL-2.0-or-later" \

@@ -27,6 +27,7 @@ int main(int argc, char** argv) {
   app.add_option("--depend", info.depends);
   app.add_option("--provide", info.provides);
   app.add_option("--provider-priority", info.provider_priority);
+  app.add_option("--replace", info.replaces);
   app.add_option("--signing-key", key);
   app.add_option("--mtime", mtime);
   app.add_option("--out", out)->required();
