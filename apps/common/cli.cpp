@@ -13,11 +13,12 @@
 namespace cli {
 
 namespace {
-// An error is one line whatever a hostile input put into it (a file name with a line break).
-std::string error_line(std::string s) {
+// An error is one line whatever a hostile input put into it (a file name with a line break),
+// except a report its producer marked as a block (base::Error::block).
+std::string error_line(const base::Error& e) {
   std::string out;
-  for (char c : s) {
-    if (c == '\n') out += "\\n";
+  for (char c : e.to_string()) {
+    if (c == '\n' && !e.block) out += "\\n";
     else if (c == '\r') out += "\\r";
     else out += c;
   }
@@ -56,7 +57,7 @@ int run(const std::string& tool, const std::string& description, const std::vect
       base::Status st = handlers[i]();
       base::progress_done();
       if (!st) {
-        std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), error_line(st.error().to_string()).c_str());
+        std::fprintf(stderr, "%s: error: %s\n", tool.c_str(), error_line(st.error()).c_str());
         return base::exit_status(st.error().code);
       }
       return 0;

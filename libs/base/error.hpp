@@ -29,11 +29,14 @@ enum class ErrorCode {
 };
 
 // One failure: `message` is a single line naming the file/object and the problem;
-// `hint`, when set, tells the user what to change.
+// `hint`, when set, tells the user what to change. `block` marks a report that is meant to
+// span lines (the solver's explanation): its producer builds every line from fields that
+// cannot hold a line break, so the CLI prints it as is instead of escaping the breaks.
 struct Error {
   ErrorCode code = ErrorCode::kInternal;
   std::string message;
   std::string hint;
+  bool block = false;
 
   // Prefixes the message with context, e.g. the file name: "x.apk: bad gzip".
   Error& context(const std::string& what) {

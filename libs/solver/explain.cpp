@@ -44,7 +44,9 @@ base::Error to_error(const std::vector<Problem>& problems) {
       msg += "\n    " + p.lines[i];
     }
   }
-  return base::Error{all_missing ? base::ErrorCode::kNotFound : base::ErrorCode::kConflict, std::move(msg), {}};
+  // Lines come from index fields, which end at a line break: the block is printed as is.
+  return base::Error{all_missing ? base::ErrorCode::kNotFound : base::ErrorCode::kConflict, std::move(msg), {},
+                     /*block=*/true};
 }
 
 std::string State::pkg_text(PkgId p) const { return u_.package(p).nevr(); }
