@@ -4,6 +4,7 @@
 #include <algorithm>
 #include <nlohmann/json.hpp>
 
+#include "fetch/url.hpp"
 #include "rootfs/id_file.hpp"
 
 namespace apko {
@@ -67,12 +68,18 @@ std::string go_escape(const std::string& s) {
 
 }  // namespace
 
+std::vector<std::string> without_credentials(std::vector<std::string> urls) {
+  for (auto& u : urls) u = fetch::redact(u);
+  return urls;
+}
+
 config::ImageConfig locked_config(const Plan& plan, size_t arch_index, const std::vector<apk::InstalledPackage>& installed,
                                   const BuildOptions& opts, const rootfs::Tree& tree) {
   config::ImageConfig c = plan.config;
-  c.contents.repositories = sorted_set(plan.lock_repositories);
-  c.contents.build_repositories = sorted_set(plan.lock_build_repositories);
-  c.contents.keyring = plan.keyring_sources;
+  c.contents.repositories = sorted_set(without_credentials(plan.lock_repositories));
+  c.contents.build_repositories = sorted_set(without_credentials(plan.lock_build_repositories));
+  c.contents.runtime_repositories = without_credentials(c.contents.runtime_repositories);
+  c.contents.keyring = without_credentials(plan.keyring_sources);
   std::vector<std::string> pinned;
   for (const auto& p : installed) pinned.push_back(p.info.name + "=" + p.info.version);
   std::sort(pinned.begin(), pinned.end());

@@ -14,6 +14,9 @@
 // fields in struct order, empty ones left out (omitempty) except the struct-valued contents,
 // entrypoint and accounts, which are always present; maps sorted by key; <, >, & and U+2028/9
 // escaped as \u003c-style sequences. The file is mode 0444.
+// Unlike the original, no URL the image records keeps its credentials (user:pass@ is dropped
+// from repositories and keyring here and in etc/apk/repositories): the original writes them
+// into the image (apko#1169); HTTP_AUTH gives them to a build without recording them.
 #pragma once
 
 #include <string>
@@ -31,6 +34,9 @@ namespace apko {
 // (its etc/passwd, with the configured users over it, resolves run-as).
 config::ImageConfig locked_config(const Plan& plan, size_t arch_index, const std::vector<apk::InstalledPackage>& installed,
                                   const BuildOptions& opts, const rootfs::Tree& tree);
+
+// `urls` with the userinfo of each removed (fetch::redact), as an image may record them.
+std::vector<std::string> without_credentials(std::vector<std::string> urls);
 
 // The file's bytes for a (locked) configuration.
 std::string apko_json(const config::ImageConfig& locked);

@@ -104,5 +104,10 @@ TEST(ApkoJson, WrittenIntoEveryImage) {
   }
 }
 
+TEST(ApkoJson, RecordedUrlsKeepNoCredentials) {
+  EXPECT_EQ(without_credentials({"https://alice:s3cret@repo.example/os", "./packages", "https://h/k@1.rsa.pub"}),
+            (std::vector<std::string>{"https://repo.example/os", "./packages", "https://h/k@1.rsa.pub"}));
+}
+
 }  // namespace
 }  // namespace apko

@@ -56,7 +56,7 @@ base::Result<AssembledRoot> assemble_rootfs(const Plan& plan, size_t arch_index,
   rootfs::DbOptions db;
   db.arch = a.arch.apk;
   db.world = plan.world;
-  db.repositories = plan.runtime_repositories;
+  db.repositories = without_credentials(plan.runtime_repositories);  // apko_json.hpp
   if (plan.keyring)
     for (const auto& name : plan.keyring->names()) db.keys.emplace_back(name, plan.keyring->find(name)->pem());
   TRY(inst.finish(db));

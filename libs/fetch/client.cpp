@@ -14,6 +14,7 @@
 
 #include "base/fs.hpp"
 #include "base/interrupt.hpp"
+#include "fetch/trace.hpp"
 
 namespace fetch {
 
@@ -166,9 +167,25 @@ Client::~Client() = default;
 Client::Client(Client&&) noexcept = default;
 Client& Client::operator=(Client&&) noexcept = default;
 
+namespace {
+// What a trace line must never show: the URL's userinfo (and its password), HTTP_AUTH's password.
+std::vector<std::string> secrets_of(std::string_view url, const std::string& shown, const std::optional<BasicAuth>& env) {
+  std::vector<std::string> out;
+  if (shown != url) {  // shown = url without "USERINFO@" right after the scheme
+    size_t start = url.find("://") + 3;
+    std::string_view userinfo = url.substr(start, url.size() - shown.size() - 1);
+    out.emplace_back(userinfo);
+    if (size_t colon = userinfo.find(':'); colon != std::string_view::npos) out.emplace_back(userinfo.substr(colon + 1));
+  }
+  if (env) out.push_back(env->password);
+  return out;
+}
+}  // namespace
+
 base::Result<long> Client::perform(std::string_view url, Method method, detail::Sink* sink) {
   std::string url_str(url);
   const std::string shown = redact(url);
+  const std::vector<std::string> secrets = secrets_of(url, shown, env_auth_);
   const int attempts = 1 + std::max(0, opts_.retries);
   for (int attempt = 1;; ++attempt) {
     if (sink) TRY(sink->begin());
@@ -210,6 +227,8 @@ base::Result<long> Client::perform(std::string_view url, Method method, detail::
     // Checked by libcurl about once a second and on every chunk: a Ctrl-C aborts the transfer.
     curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
     curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, &on_progress);
+    enable_trace(c, &secrets);
+    spdlog::trace("{} {}", method == Method::kHead ? "HEAD" : "GET", shown);
     CURLcode rc = curl_easy_perform(c);
     if (base::interrupted()) return tl::unexpected(base::check_interrupted(shown).error());
     if (t.sink_error) return tl::unexpected(*t.sink_error);
