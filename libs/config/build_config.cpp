@@ -2,6 +2,7 @@
 
 #include <cctype>
 #include <cmath>
+#include <filesystem>
 
 #include "base/fs.hpp"
 #include "base/strings.hpp"
@@ -50,6 +51,16 @@ Result<std::vector<Copyright>> parse_copyright(const Ctx& cx, const YAML::Node& 
     TRY(m.read("paths", &c.paths));
     TRY(m.read("attestation", &c.attestation));
     TRY(m.read("license-path", &c.license_path));
+    // A license file is read from the source tree: never from outside it (the original read
+    // any host file named here into its SBOM: GHSA-2w4f-9fgg-q2v9).
+    if (!c.license_path.empty()) {
+      const std::filesystem::path lp(c.license_path);
+      bool escapes = lp.is_absolute();
+      for (const auto& part : lp) escapes = escapes || part == "..";
+      if (escapes)
+        return tl::unexpected(yaml_error(cx.file, item["license-path"],
+                                         "license-path \"" + c.license_path + "\": must be a relative path inside the source tree"));
+    }
     TRY(m.read("detection-override", &c.detection_override));
     out.push_back(std::move(c));
   }

@@ -174,6 +174,12 @@ TEST(BuildConfig, OtherValidation) {
             std::string::npos);
   EXPECT_EQ(error_of("package: {name: a, version: 1}\nupdate:\n  enabled: true\n  frobnicate: 1\n"),
             "m.yaml:4: unknown key \"frobnicate\" in update");
+  for (const char* bad : {"../../etc/shadow", "/etc/shadow", "docs/../../x"})
+    EXPECT_EQ(error_of(std::string("package:\n  name: a\n  version: 1\n  copyright:\n    - license: MIT\n      license-path: ") +
+                       bad + "\n"),
+              std::string("m.yaml:6: license-path \"") + bad + "\": must be a relative path inside the source tree");
+  EXPECT_EQ(error_of("package:\n  name: a\n  version: 1\n  copyright:\n    - license: MIT\n      license-path: docs/COPYING..txt\n"),
+            "(parsed)");
 }
 
 TEST(BuildConfig, MalformedYaml) {

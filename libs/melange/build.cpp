@@ -12,6 +12,7 @@
 #include <system_error>
 
 #include "apk/arch.hpp"
+#include "apk/version.hpp"
 #include "base/fs.hpp"
 #include "base/log.hpp"
 #include "base/strings.hpp"
@@ -122,6 +123,11 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
 base::Status build(const BuildOptions& o) {
   TRY_ASSIGN(config::BuildConfig cfg, config::load_build_config(o.config_file));
   TRY_ASSIGN(std::string config_text, base::read_file(o.config_file));
+  // Before any work, as the original: a version apk cannot order is refused, and with it any
+  // '/', '$(' or quote that would reach file names and scripts.
+  if (!apk::version_is_valid(cfg.package.version))
+    return base::fail(base::ErrorCode::kInvalidInput, o.config_file.string() + ": version \"" +
+                                                          base::printable(cfg.package.version) + "\" is not a valid apk version");
 
   Shared s{o, cfg, std::move(config_text), {}, nullptr, {}, {}, {}};
   long long sde = 0;

@@ -316,8 +316,15 @@ base::Result<LicenseCheckResult> license_check(const fs::path& root, const confi
     for (const auto& c : cfg->package.copyright)
       if (!c.license_path.empty() && have.insert(c.license_path).second) r.files.push_back({c.license_path, 1.0});
   }
+  std::error_code ec;
+  const fs::path real_root = fs::weakly_canonical(root, ec);
   for (const auto& f : r.files) {
     fs::path p = root / f.path;
+    // Through symlinks too, a license file stays inside the tree (GHSA-2w4f-9fgg-q2v9).
+    const fs::path real = fs::weakly_canonical(p, ec);
+    auto [end, _] = std::mismatch(real_root.begin(), real_root.end(), real.begin(), real.end());
+    if (ec || end != real_root.end())
+      return base::fail(base::ErrorCode::kInvalidInput, p.string() + ": license file leads outside " + root.string());
     auto text = base::read_file(p);
     if (!text) return tl::unexpected(text.error());
     auto found = identify_licenses(*text, f.path);

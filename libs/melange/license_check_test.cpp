@@ -63,6 +63,25 @@ TEST(LicenseFiles, ShallowAndDeepScans) {
   EXPECT_THAT(paths, ElementsAre("LICENSE", "COPYING", "a/b/LICENSE", "vendor/LICENSE", "sub/LICENSE-APACHE"));
 }
 
+TEST(LicenseCheck, AFileLeadingOutsideTheTreeIsRefused) {
+  auto d = base::TempDir::create("license-out-");
+  ASSERT_TRUE(d);
+  fs::create_directories(d->path() / "src");
+  ASSERT_TRUE(base::write_file_atomic(d->path() / "secret", kMit));
+  fs::create_symlink("../secret", d->path() / "src" / "LICENSE");
+  config::BuildConfig cfg;
+  config::Copyright c;
+  c.license = "MIT";
+  c.license_path = "LICENSE";  // the recipe names the link; the scan itself skips links
+  cfg.package.copyright.push_back(c);
+  auto r = license_check(d->path() / "src", &cfg, false);
+  ASSERT_FALSE(r) << "a symlink out of the source tree was read";
+  EXPECT_THAT(r.error().message, HasSubstr("license file leads outside"));
+  fs::remove(d->path() / "src" / "LICENSE");
+  ASSERT_TRUE(base::write_file_atomic(d->path() / "src" / "LICENSE", kMit));
+  EXPECT_TRUE(license_check(d->path() / "src", &cfg, false));
+}
+
 TEST(LicenseIdentify, KnownTextsSpdxLinesAndUnknown) {
   auto mit = identify_licenses(kMit, "LICENSE");
   ASSERT_EQ(mit.size(), 1u);
