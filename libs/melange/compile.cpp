@@ -83,7 +83,10 @@ struct Compiler {
   }
 
   std::string script(const std::string& wd, const std::string& runs) const {
+    // As the original: errexit and pipefail. pipefail is set only where /bin/sh has it (busybox
+    // ash and bash do; Debian's dash 0.5.12 does not and would stop at the `set`).
     std::string s = opts.debug == Debug::kOn ? "set -ex\n" : "set -e\n";
+    s += std::string(kPipefail);
     std::string q = shell_quote(wd);
     s += "[ -d " + q + " ] || mkdir -p " + q + "\ncd " + q + "\n";
     s += runs;

@@ -19,6 +19,7 @@
 #include <filesystem>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include <nlohmann/json.hpp>
@@ -29,6 +30,9 @@
 #include "melange/vars.hpp"
 
 namespace melange {
+
+// The second line of every step script: pipefail where /bin/sh supports it (see compile.cpp).
+inline constexpr std::string_view kPipefail = "(set -o pipefail) 2>/dev/null && set -o pipefail\n";
 
 enum class Debug { kOff, kOn };  // kOn adds `set -x` to every script
 

@@ -45,7 +45,7 @@ pipeline:
   const auto& s0 = b->main.steps[0];
   EXPECT_EQ(s0.runs, "echo hi-hello 1.2.3-r4 /home/build/melange-out/hello x86_64-pc-linux-gnu amd64");
   EXPECT_EQ(s0.working_directory, "/home/build/sub");
-  EXPECT_EQ(s0.script, "set -e\n[ -d '/home/build/sub' ] || mkdir -p '/home/build/sub'\ncd '/home/build/sub'\n" + s0.runs + "\n");
+  EXPECT_EQ(s0.script, "set -e\n" + std::string(kPipefail) + "[ -d '/home/build/sub' ] || mkdir -p '/home/build/sub'\ncd '/home/build/sub'\n" + s0.runs + "\n");
   ASSERT_NE(config::map_find(s0.environment, "FOO"), nullptr);
   EXPECT_EQ(*config::map_find(s0.environment, "FOO"), "bar");
   const auto& s1 = b->main.steps[1];
@@ -327,6 +327,22 @@ TEST(Compile, ShellInjectionThroughInputsStaysInert) {
   auto log = base::read_file(dir / "patch.log");
   ASSERT_TRUE(log);
   EXPECT_EQ(*log, "patched\n");  // "fix;touch" was applied as a file name
+}
+
+// As the original's `set -eo pipefail`: a failing command inside a pipeline fails the step
+// where the shell has pipefail (bash, busybox ash), and a shell without it (dash) still runs it.
+TEST(Compile, PipelinesFailWherePipefailExists) {
+  auto tmp = base::TempDir::create("ma-pipefail-").value();
+  auto b = compile_text(kHead + "pipeline:\n  - working-directory: " + tmp.path().string() +
+                        "\n    runs: |\n      false | true\n      touch reached\n");
+  ASSERT_TRUE(b) << b.error().message;
+  std::ofstream(tmp.path() / "step.sh") << b->main.steps.at(0).script;
+  const std::string cd = "cd " + testutil::shell_quote(tmp.path().string()) + " && ";
+  EXPECT_NE(testutil::run_quiet(cd + "bash ./step.sh"), 0);
+  EXPECT_FALSE(fs::exists(tmp.path() / "reached")) << "bash went on after a failed pipeline";
+  // dash is essential on Debian: /bin/sh of the bootstrap environment.
+  EXPECT_EQ(testutil::run_quiet(cd + "dash ./step.sh"), 0);
+  EXPECT_TRUE(fs::exists(tmp.path() / "reached")) << "dash stopped at the pipefail line";
 }
 
 // `opts` reach the tool as the shell words the user quoted, and nothing in them runs.
