@@ -14,10 +14,13 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 root=$PWD
-scripts/build.sh demo >/dev/null
+step() { printf '\n==> %s\n' "$*"; }
+step "Building melange and apko (Release; the first time takes a few minutes on 2 cores)"
+start=$SECONDS
+scripts/build.sh demo >&2  # ninja shows one live line on a terminal, a line per step in CI
+echo "built in $((SECONDS - start)) s"
 export PATH="$root/build/apps/melange:$root/build/apps/apko:$PATH"
 arch=$(uname -m)
-step() { printf '\n==> %s\n' "$*"; }
 
 step "Preparing the offline stand-ins for Wolfi and ftp.gnu.org"
 boot=$(MA_BINARY_DIR="$root/build" tests/bootstrap/make-bootstrap-repo.sh)
