@@ -457,7 +457,7 @@ base::Status build_graph(const GraphBuildOptions& go) {
       std::mutex tail_mu;
       auto rc = sandbox::run_process(argv, [&](std::string_view line, bool) {
         std::lock_guard lk(tail_mu);
-        log << line << '\n';
+        log << line << std::endl;  // flushed: the log is followed live (tail -f)
         tail.emplace_back(line);
         if (tail.size() > 20) tail.erase(tail.begin());
       }, &env);
