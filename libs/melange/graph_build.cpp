@@ -473,7 +473,7 @@ base::Status build_graph(const GraphBuildOptions& go) {
           }
         return res;
       }
-      if (lease && !pool->ping(lease->engine)) {
+      if (lease && !base::interrupted() && !pool->ping(lease->engine)) {
         pool->mark_down(lease->engine);
         avoid.insert(lease->engine);
         spdlog::warn("engine {} is unreachable: retrying {} on another engine ({} left)", lease->display,
