@@ -423,7 +423,7 @@ base::Status build_graph(const GraphBuildOptions& go) {
 
   graph::Scheduler sched(std::move(g), up_to_date);
   const graph::Graph& sg = sched.graph();
-  Progress progress(sg, n - up_to_date.size());
+  auto progress = std::make_unique<Progress>(sg, n - up_to_date.size());
   for (const auto& [i, why] : up_to_date) spdlog::info("{}: {}", sg.nodes[i].name, why);
 
   auto exec = [&](size_t i, size_t) -> graph::Outcome {
@@ -485,7 +485,8 @@ base::Status build_graph(const GraphBuildOptions& go) {
       return res;
     }
   };
-  auto results = sched.run(jobs, exec, [&](size_t i, const graph::NodeResult& r) { progress.update(i, r); });
+  auto results = sched.run(jobs, exec, [&](size_t i, const graph::NodeResult& r) { progress->update(i, r); });
+  progress.reset();  // the live status line goes before the summary
 
   // 5. Summary.
   size_t built = 0, failed = 0, skipped = 0;
