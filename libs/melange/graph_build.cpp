@@ -34,7 +34,9 @@ namespace fs = std::filesystem;
 
 namespace {
 
-bool is_recipe_name(const fs::path& p) { return p.extension() == ".yaml" || p.extension() == ".yml"; }
+bool is_recipe_name(const fs::path& p) {
+  return (p.extension() == ".yaml" || p.extension() == ".yml") && p.filename().string().front() != '.';
+}
 
 std::string short_hash(const std::string& h) {
   auto colon = h.find(':');

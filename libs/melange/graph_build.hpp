@@ -41,7 +41,7 @@ struct GraphBuildOptions {
 base::Status build_graph(const GraphBuildOptions& opts);
 
 // The recipes named by `inputs`: files as given, directories' *.yaml / *.yml files (not
-// recursing, sorted). A missing input or a directory without recipes is an error naming it.
+// recursing, not hidden ones such as wolfi's .yam.yaml, sorted). A missing input or a directory without recipes is an error naming it.
 base::Result<std::vector<std::filesystem::path>> recipe_files(const std::vector<std::filesystem::path>& inputs);
 
 // The `melange build` arguments (after "build") reproducing `o` for o.config_file.
