@@ -11,7 +11,8 @@
 // node's provides) becomes an edge, else the name is left to the other repositories.
 //
 // Cycles are one error naming the cycle: "dependency cycle: a (a.yaml) -> b (b.yaml) -> a".
-// The order is deterministic: Kahn's algorithm, ready nodes taken by name.
+// The order is deterministic: Kahn's algorithm, ready nodes taken by the length of the chain of
+// dependents waiting on them (longest first), then by name; the scheduler starts nodes in it.
 //
 // The Scheduler runs nodes on `jobs` worker threads as soon as their dependencies are done; a
 // failed node's dependents (transitively) are skipped, naming the failed dependency; the rest
@@ -58,8 +59,8 @@ struct Graph {
 // two recipes provide is not an error (the first by name wins, as the plan shows), a cycle.
 base::Result<Graph> make_graph(std::vector<Recipe> recipes);
 
-// A topological order (dependencies first), ties by name. Held nodes come after every node
-// that is not their dependent.
+// A topological order (dependencies first), ties by longest chain of dependents, then name.
+// Held nodes come after every node that is not their dependent.
 std::vector<size_t> topo_order(const Graph& g);
 
 // Every node that depends on `n`, directly or not.

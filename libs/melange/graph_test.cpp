@@ -60,6 +60,13 @@ TEST(GraphTest, ChainDiamondAndProvidesOrder) {
   EXPECT_TRUE(g->deps[idx(*g, "c")].size() == 1);  // busybox comes from elsewhere
 }
 
+TEST(GraphTest, LongChainsStartFirst) {
+  // "z1" heads a chain of three; "a" and "b" are alone: z1 comes first despite its name.
+  auto g = make_graph({rec("a", {}), rec("b", {}), rec("z1", {}), rec("z2", {"z1"}), rec("z3", {"z2"})});
+  ASSERT_TRUE(g);
+  EXPECT_EQ(names(*g, topo_order(*g)), (std::vector<std::string>{"z1", "z2", "a", "b", "z3"}));
+}
+
 TEST(GraphTest, CycleIsOneErrorNamingIt) {
   auto g = make_graph({rec("a", {"b"}), rec("b", {"c"}), rec("c", {"a"}), rec("d", {})});
   ASSERT_FALSE(g);
