@@ -4,7 +4,8 @@
 # 8 generated recipes (tests/graph/gen.sh: a chain, a diamond, leaves) built over both engines
 # gives every engine builds (their own access logs show container creations) and the same
 # package bytes, package for package, as a build on one engine. Then an engine is killed while
-# it builds: that build is retried on the other engine and the run succeeds.
+# it builds: that build is retried on the other engine and the run succeeds. Last, an ssh://
+# engine through a stand-in ssh client that forwards the socket.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
 source "$HERE/melange_common.bash"
@@ -93,4 +94,36 @@ name=$(basename "$victim" .log)
 grep -q "engine $E2 is unreachable: retrying $name on another engine" retry.log || fail "no retry: $(cat retry.log)"
 grep -Eq "^$name-1.0-r0 +built .* $E1\$" retry.log || fail "$name not built on engine 1: $(grep "^$name" retry.log)"
 [ -f "out3/$ARCH/$name-1.0-r0.apk" ] || fail "$name missing after the retry"
-echo "ok: builds spread over two engines, identical to one engine, retried when an engine died"
+# 4. An ssh:// engine: melange runs `ssh -L <local socket>:<remote socket> DEST` and builds through the
+# local socket. No sshd here: a stand-in `ssh` on PATH records its arguments and forwards the
+# socket itself (python), which checks our side: the command line and the use of the forward.
+mkdir fakebin
+cat > fakebin/ssh <<'PY'
+#!/usr/bin/env python3
+import os, socket, sys, threading
+open(os.environ['FAKE_SSH_LOG'], 'a').write(' '.join(sys.argv[1:]) + '\n')
+local, remote = sys.argv[sys.argv.index('-L') + 1].split(':', 1)
+srv = socket.socket(socket.AF_UNIX); srv.bind(local); srv.listen(16)
+def pump(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d: break
+            b.sendall(d)
+    except OSError: pass
+    finally:
+        try: b.shutdown(socket.SHUT_WR)
+        except OSError: pass
+while True:
+    c, _ = srv.accept(); r = socket.socket(socket.AF_UNIX); r.connect(remote)
+    threading.Thread(target=pump, args=(c, r), daemon=True).start()
+    threading.Thread(target=pump, args=(r, c), daemon=True).start()
+PY
+chmod +x fakebin/ssh
+FAKE_SSH_LOG=$WORK/ssh.log PATH=$WORK/fakebin:$PATH DOCKER_HOST= "$MELANGE" build recipes/chain-01.yaml --runner docker \
+  --docker-host "ssh://builder@build-host:2222$WORK/pod1/api.sock" --signing-key test.rsa --out-dir out4 >ssh-build.log 2>&1 ||
+  fail "build through the ssh engine: $(tail -5 ssh-build.log)"
+grep -qx -- "-nNT -o ExitOnForwardFailure=yes -o BatchMode=yes -o StreamLocalBindUnlink=yes -p 2222 -L .*/engine-0.sock:$WORK/pod1/api.sock -- builder@build-host" ssh.log ||
+  fail "ssh command line: $(cat ssh.log)"
+cmp -s "out4/$ARCH/chain-01-1.0-r0.apk" "out1/$ARCH/chain-01-1.0-r0.apk" || fail "the ssh engine built different bytes"
+echo "ok: builds spread over two engines, identical to one engine, retried when an engine died, ssh engines forwarded"
