@@ -533,8 +533,9 @@ base::Status build_graph(const GraphBuildOptions& go) {
   if (base::interrupted()) return base::check_interrupted("melange build");
   if (failed > 0)
     return base::fail(base::ErrorCode::kSandbox, std::to_string(failed) + " of " + std::to_string(n) +
-                                                   " recipes failed (" + base::join(failed_names, ", ") + "), " +
-                                                   std::to_string(skipped) + " skipped as their dependents");
+                                                   " recipes failed (" + base::join(failed_names, ", ") + "); " +
+                                                   std::to_string(skipped) + " skipped because they depend on " +
+                                                   (failed == 1 ? "it" : "them"));
   return base::ok();
 }
 
