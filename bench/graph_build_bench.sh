@@ -7,10 +7,11 @@
 # (--jobs 2, one build per engine), each a private `podman system service` on a loopback socket.
 # Usage: bench/graph_build_bench.sh [--docker] [MELANGE]   (Release build; needs bwrap (and
 # podman) and the bootstrap repository of tests/bootstrap, made on first use)
-# Result (2026-12-05, Release, 2 cores shared with other engineers' builds, load 7 to 9):
-# bubblewrap --jobs 1 36.6 s, --jobs 2 48.7 s (0.75x: CPU-bound, saturated machine; an earlier
-# run 40.7 s / 41.7 s); docker on podman, one engine 134.2 s, two engines 94.6 s (1.42x); a run
-# with everything up to date 0.1 s; packages identical between the runs (docs/melange.md).
+# Result (2026-12-05, Release, 2 cores shared with other engineers' builds): bubblewrap at load
+# ~3: --jobs 1 35.6 s, --jobs 2 27.0 s (1.32x); at load 6 to 9: 36.6 s vs 48.7 s (0.75x, the
+# builds are CPU-bound); docker on podman at load 7 to 9: one engine 134.2 s, two engines 94.6 s
+# (1.42x); a run with everything up to date 0.1 s; packages identical between the runs
+# (docs/melange.md).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 docker=0
