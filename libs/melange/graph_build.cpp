@@ -211,6 +211,80 @@ std::string last_error(const std::vector<std::string>& tail) {
   return tail.empty() ? std::string("failed") : tail.back();
 }
 
+// The plan on stdout: `header`, then each recipe in order with what it comes after (and
+// through which need), what it waits for, and whether it is built (why) or skipped (why).
+void print_plan(const graph::Graph& g, const std::map<size_t, std::string>& up_to_date,
+                const std::vector<std::string>& reasons, const std::string& header) {
+  std::printf("%s\n", header.c_str());
+  size_t k = 0;
+  for (size_t i : graph::topo_order(g)) {
+    std::string after;
+    for (const auto& [need, dep] : g.why[i]) {
+      after += after.empty() ? " after " : ", ";
+      after += g.nodes[dep].name + (need == g.nodes[dep].name ? "" : " (" + need + ")");
+    }
+    std::string held;
+    for (const auto& h : g.held[i]) held += (held.empty() ? " waits for a provider of " : ", ") + h;
+    auto skip = up_to_date.find(i);
+    std::string what = skip != up_to_date.end() ? "skip: " + skip->second : "build: " + reasons[i];
+    std::printf("%3zu. %s-%s (%s)%s%s\n     %s\n", ++k, g.nodes[i].name.c_str(), g.nodes[i].version.c_str(),
+                g.nodes[i].file.string().c_str(), after.c_str(), held.c_str(), what.c_str());
+  }
+  std::fflush(stdout);
+}
+
+// The summary on stdout (a row per recipe, the critical path, the totals); an error when a
+// recipe failed or the run was interrupted.
+base::Status report(const graph::Graph& sg, const std::vector<graph::NodeResult>& results, size_t up_to_date) {
+  const size_t n = sg.nodes.size();
+  size_t built = 0, failed = 0, skipped = 0;
+  std::vector<std::string> failed_names;
+  std::string table = "\n" + std::string("package") + std::string(30 - 7, ' ') + "result      time    where/why\n";
+  for (size_t i : graph::topo_order(sg)) {
+    const auto& r = results[i];
+    std::string label = sg.nodes[i].name + "-" + sg.nodes[i].version;
+    if (label.size() < 29) label += std::string(29 - label.size(), ' ');
+    std::string state = graph::state_name(r.state);
+    if (state.size() < 11) state += std::string(11 - state.size(), ' ');
+    std::string t = (r.state == graph::State::kBuilt || r.state == graph::State::kFailed) ? seconds_text(r.seconds()) : "-";
+    if (t.size() < 7) t += std::string(7 - t.size(), ' ');
+    std::string why = r.state == graph::State::kBuilt ? r.where : r.detail;
+    table += label + " " + state + " " + t + " " + why + "\n";
+    if (r.state == graph::State::kBuilt) ++built;
+    if (r.state == graph::State::kFailed) {
+      ++failed;
+      failed_names.push_back(sg.nodes[i].name);
+    }
+    if (r.state == graph::State::kSkipped) ++skipped;
+  }
+  auto [path, secs] = graph::critical_path(sg, results);
+  std::string cp;
+  for (size_t v : path) cp += (cp.empty() ? "" : " -> ") + sg.nodes[v].name;
+  double wall = 0;
+  {
+    std::chrono::steady_clock::time_point first{}, last{};
+    bool any = false;
+    for (const auto& r : results)
+      if (r.state == graph::State::kBuilt || r.state == graph::State::kFailed) {
+        if (!any || r.start < first) first = r.start;
+        if (!any || r.end > last) last = r.end;
+        any = true;
+      }
+    if (any) wall = std::chrono::duration<double>(last - first).count();
+  }
+  std::printf("%s\ncritical path: %s (%s)\n%zu built, %zu up to date, %zu failed, %zu skipped in %s\n", table.c_str(),
+              cp.empty() ? "-" : cp.c_str(), seconds_text(secs).c_str(), built, up_to_date, failed, skipped,
+              seconds_text(wall).c_str());
+  std::fflush(stdout);
+  if (base::interrupted()) return base::check_interrupted("melange build");
+  if (failed > 0)
+    return base::fail(base::ErrorCode::kSandbox, std::to_string(failed) + " of " + std::to_string(n) +
+                                                   " recipes failed (" + base::join(failed_names, ", ") + "); " +
+                                                   std::to_string(skipped) + " skipped because they depend on " +
+                                                   (failed == 1 ? "it" : "them"));
+  return base::ok();
+}
+
 }  // namespace
 
 base::Result<std::vector<fs::path>> recipe_files(const std::vector<fs::path>& inputs) {
@@ -359,28 +433,11 @@ base::Status build_graph(const GraphBuildOptions& go) {
     if (hosts.empty()) hosts.push_back("unix:///var/run/docker.sock");
   }
   unsigned jobs = go.jobs ? go.jobs : (docker ? unsigned(hosts.size()) : 1u);
-  auto order = graph::topo_order(g);
-  {
-    std::string plan = "plan: " + std::to_string(n) + " recipes, " + std::to_string(n - up_to_date.size()) +
-                       " to build, " + std::to_string(up_to_date.size()) + " up to date; " + std::to_string(jobs) +
-                       (jobs == 1 ? " job" : " jobs") + " on the " + o.runner + " runner" +
-                       (docker ? " (engines: " + base::join(hosts, ", ") + ")" : "");
-    std::printf("%s\n", plan.c_str());
-    size_t k = 0;
-    for (size_t i : order) {
-      std::string after;
-      for (const auto& [need, dep] : g.why[i]) {
-        after += after.empty() ? " after " : ", ";
-        after += g.nodes[dep].name + (need == g.nodes[dep].name ? "" : " (" + need + ")");
-      }
-      std::string held;
-      for (const auto& h : g.held[i]) held += (held.empty() ? " waits for a provider of " : ", ") + h;
-      std::string what = up_to_date.count(i) ? "skip: " + up_to_date[i] : "build: " + reasons[i];
-      std::printf("%3zu. %s-%s (%s)%s%s\n     %s\n", ++k, g.nodes[i].name.c_str(), g.nodes[i].version.c_str(),
-                  g.nodes[i].file.string().c_str(), after.c_str(), held.c_str(), what.c_str());
-    }
-    std::fflush(stdout);
-  }
+  print_plan(g, up_to_date, reasons,
+             "plan: " + std::to_string(n) + " recipes, " + std::to_string(n - up_to_date.size()) + " to build, " +
+                 std::to_string(up_to_date.size()) + " up to date; " + std::to_string(jobs) +
+                 (jobs == 1 ? " job" : " jobs") + " on the " + o.runner + " runner" +
+                 (docker ? " (engines: " + base::join(hosts, ", ") + ")" : ""));
   if (go.dry_run) return base::ok();
   if (up_to_date.size() == n) {
     spdlog::info("nothing to build: all {} recipes are up to date in {}", n, out.string());
@@ -490,53 +547,7 @@ base::Status build_graph(const GraphBuildOptions& go) {
   auto results = sched.run(jobs, exec, [&](size_t i, const graph::NodeResult& r) { progress->update(i, r); });
   progress.reset();  // the live status line goes before the summary
 
-  // 5. Summary.
-  size_t built = 0, failed = 0, skipped = 0;
-  std::vector<std::string> failed_names;
-  std::string table = "\n" + std::string("package") + std::string(30 - 7, ' ') + "result      time    where/why\n";
-  for (size_t i : graph::topo_order(sg)) {
-    const auto& r = results[i];
-    std::string label = sg.nodes[i].name + "-" + sg.nodes[i].version;
-    if (label.size() < 29) label += std::string(29 - label.size(), ' ');
-    std::string state = graph::state_name(r.state);
-    if (state.size() < 11) state += std::string(11 - state.size(), ' ');
-    std::string t = (r.state == graph::State::kBuilt || r.state == graph::State::kFailed) ? seconds_text(r.seconds()) : "-";
-    if (t.size() < 7) t += std::string(7 - t.size(), ' ');
-    std::string why = r.state == graph::State::kBuilt ? r.where : r.detail;
-    table += label + " " + state + " " + t + " " + why + "\n";
-    if (r.state == graph::State::kBuilt) ++built;
-    if (r.state == graph::State::kFailed) {
-      ++failed;
-      failed_names.push_back(sg.nodes[i].name);
-    }
-    if (r.state == graph::State::kSkipped) ++skipped;
-  }
-  auto [path, secs] = graph::critical_path(sg, results);
-  std::string cp;
-  for (size_t v : path) cp += (cp.empty() ? "" : " -> ") + sg.nodes[v].name;
-  double wall = 0;
-  {
-    std::chrono::steady_clock::time_point first{}, last{};
-    bool any = false;
-    for (const auto& r : results)
-      if (r.state == graph::State::kBuilt || r.state == graph::State::kFailed) {
-        if (!any || r.start < first) first = r.start;
-        if (!any || r.end > last) last = r.end;
-        any = true;
-      }
-    if (any) wall = std::chrono::duration<double>(last - first).count();
-  }
-  std::printf("%s\ncritical path: %s (%s)\n%zu built, %zu up to date, %zu failed, %zu skipped in %s\n", table.c_str(),
-              cp.empty() ? "-" : cp.c_str(), seconds_text(secs).c_str(), built, up_to_date.size(), failed, skipped,
-              seconds_text(wall).c_str());
-  std::fflush(stdout);
-  if (base::interrupted()) return base::check_interrupted("melange build");
-  if (failed > 0)
-    return base::fail(base::ErrorCode::kSandbox, std::to_string(failed) + " of " + std::to_string(n) +
-                                                   " recipes failed (" + base::join(failed_names, ", ") + "); " +
-                                                   std::to_string(skipped) + " skipped because they depend on " +
-                                                   (failed == 1 ? "it" : "them"));
-  return base::ok();
+  return report(sg, results, up_to_date.size());
 }
 
 }  // namespace melange
