@@ -89,9 +89,9 @@ class FakeEngine {
         int c = ::accept(fd_, nullptr, nullptr);
         if (c < 0) return;
         char buf[4096];
-        (void)::read(c, buf, sizeof buf);
+        if (::read(c, buf, sizeof buf) < 0) ADD_FAILURE() << "read";
         const char reply[] = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\nConnection: close\r\n\r\nOK";
-        (void)::write(c, reply, sizeof reply - 1);
+        if (::write(c, reply, sizeof reply - 1) < 0) ADD_FAILURE() << "write";
         ::close(c);
       }
     });
