@@ -4,18 +4,34 @@
 #include "base/strings.hpp"
 #include "melange/build.hpp"
 #include "melange/commands.hpp"
+#include "melange/graph_build.hpp"
+#include "sandbox/engine_pool.hpp"
+
+#include <unistd.h>
+
+#include <filesystem>
 
 namespace melange_app {
 
 cli::Command build_command() {
   return {"build", "Build packages from a melange YAML configuration", [](CLI::App& sub) {
             auto o = std::make_shared<melange::BuildOptions>();
-            auto cfg = std::make_shared<std::string>("melange.yaml");
+            auto cfgs = std::make_shared<std::vector<std::string>>();
+            auto jobs = std::make_shared<unsigned>(0);
+            auto dry_run = std::make_shared<bool>(false);
+            auto hosts = std::make_shared<std::vector<std::string>>();
             auto archs = std::make_shared<std::vector<std::string>>();
             auto interactive = std::make_shared<bool>(false);
             auto timeout = std::make_shared<long long>(0);
             auto strs = std::make_shared<std::vector<std::string>>();  // pipeline dirs as strings
-            sub.add_option("config", *cfg, "The melange YAML file")->capture_default_str();
+            sub.add_option("config", *cfgs,
+                           "The melange YAML file (default melange.yaml); several files or directories of them build "
+                           "in dependency order");
+            sub.add_option("-j,--jobs", *jobs, "Several recipes: builds at once (default: one per engine slot, else 1)");
+            sub.add_flag("--dry-run", *dry_run, "Several recipes: print the build plan (order, what is skipped and why) only");
+            sub.add_option("--docker-host", *hosts,
+                           "Docker runner: engines (unix://, tcp://, ssh://user@host), repeated or comma separated, "
+                           "over $DOCKER_HOST; builds are spread over them");
             sub.add_option("--arch", *archs, "Architectures to build (comma separated: x86_64|amd64, aarch64|arm64, ..., host, all; default: the host; another one runs through qemu-user binfmt handlers)")
                 ->delimiter(',');
             sub.add_option("--runner", o->runner, "Where steps run: bubblewrap, docker or qemu (lima: not yet)")
@@ -47,8 +63,8 @@ cli::Command build_command() {
             sub.add_flag("--test", o->run_tests, "Run the test: sections before publishing (default true)");
             sub.add_flag("--ignore-signatures", o->ignore_signatures, "Do not verify repository signatures");
             sub.add_option("--timeout", *timeout, "Per-step timeout in seconds (default: package.timeout, else none)");
-            return [o, cfg, archs, interactive, timeout, strs]() -> base::Status {
-              o->config_file = *cfg;
+            return [o, cfgs, archs, interactive, timeout, strs, jobs, dry_run, hosts]() -> base::Status {
+              if (cfgs->empty()) cfgs->push_back("melange.yaml");
               o->archs = *archs;
               o->interactive = *interactive ? melange::Interactive::kOn : melange::Interactive::kOff;
               o->timeout = std::chrono::seconds(*timeout);
@@ -59,6 +75,31 @@ cli::Command build_command() {
                   return base::fail(base::ErrorCode::kUsage, std::string("SOURCE_DATE_EPOCH \"") + sde +
                                                                  "\" is not a non-negative integer");
                 o->source_date_epoch = v;
+              }
+              std::error_code ec;
+              bool graph = cfgs->size() > 1 || *dry_run || std::filesystem::is_directory(cfgs->front(), ec);
+              if (graph) {
+                melange::GraphBuildOptions go;
+                go.build = *o;
+                go.inputs.assign(cfgs->begin(), cfgs->end());
+                go.jobs = *jobs;
+                go.dry_run = *dry_run;
+                go.docker_hosts = *hosts;
+                std::error_code ec2;
+                go.self = std::filesystem::read_symlink("/proc/self/exe", ec2);
+                if (ec2) return base::fail(base::ErrorCode::kInternal, "cannot find the melange executable (/proc/self/exe)");
+                return melange::build_graph(go);
+              }
+              o->config_file = cfgs->front();
+              std::unique_ptr<sandbox::EnginePool> pool;
+              if (o->runner == "docker" && !hosts->empty()) {
+                // One recipe: the first engine that answers.
+                const char* env = std::getenv("DOCKER_HOST");
+                TRY_ASSIGN(auto list, sandbox::engine_hosts(env ? env : "", *hosts));
+                TRY_ASSIGN(pool, sandbox::EnginePool::open(list, 1));
+                auto lease = pool->acquire();
+                if (!lease) return base::fail(base::ErrorCode::kSandbox, "no Docker engine answers");
+                ::setenv("DOCKER_HOST", lease->docker_host.c_str(), 1);
               }
               return melange::build(*o);
             };

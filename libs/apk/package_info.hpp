@@ -41,6 +41,8 @@ struct PackageInfo {
   std::vector<std::string> install_if;  // i:  install_if
   std::vector<std::string> triggers;    //     .PKGINFO triggers (paths)
   std::vector<std::string> vendored;    //     .PKGINFO `# vendored = ...` comments (melange; ignored by apk)
+  std::string recipe_hash;  //     .PKGINFO `# recipe = sha256:<hex>` comment: the compiled recipe it was built
+                            //     from (melange/graph_build.hpp skips a package built from the same recipe)
 
   // "name-version", the name apk-tools prints and uses for file names.
   std::string nevr() const { return name + "-" + version; }

@@ -6,6 +6,7 @@ namespace apk {
 namespace {
 
 constexpr std::string_view kVendored = "# vendored = ";
+constexpr std::string_view kRecipe = "# recipe = ";
 // No real .PKGINFO line comes near this; a megabyte field is an attack on every index and
 // installed database the package would be copied into.
 constexpr size_t kMaxLine = 64 * 1024;
@@ -84,6 +85,10 @@ base::Result<PackageInfo> parse_pkginfo(std::string_view text) {
       info.vendored.emplace_back(line.substr(kVendored.size()));
       continue;
     }
+    if (line.starts_with(kRecipe)) {
+      info.recipe_hash = std::string(line.substr(kRecipe.size()));
+      continue;
+    }
     if (line.empty() || line[0] == '#') continue;
     std::string_view key, value;
     size_t eq = line.find(" = ");
@@ -149,6 +154,7 @@ std::string write_pkginfo(const PackageInfo& info) {
     for (const auto& t : info.triggers) out.append(t).push_back(' ');
     out += '\n';
   }
+  if (!info.recipe_hash.empty()) out.append(kRecipe).append(info.recipe_hash).push_back('\n');
   put(out, "datahash", info.datahash);
   return out;
 }

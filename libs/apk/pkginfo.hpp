@@ -1,7 +1,8 @@
 // .PKGINFO, the metadata file in the control member of an apk v2 package.
 //
 // Format: one `key = value` per line; lines starting with '#' are comments (except
-// melange's `# vendored = <so:/pc: name>` lines, kept in PackageInfo::vendored); repeated
+// melange's `# vendored = <so:/pc: name>` lines, kept in PackageInfo::vendored, and our
+// `# recipe = ` line, kept in PackageInfo::recipe_hash); repeated
 // keys (depend, provides, replaces, license) add to a list. Keys read: pkgname pkgver arch size
 // origin pkgdesc url commit maintainer builddate license depend provides replaces
 // install_if provider_priority replaces_priority triggers datahash. Other keys (abuild's
@@ -15,6 +16,7 @@
 //   entry, even an empty one), else one line with `license` when set,
 //   one line per depend / provides / replaces entry,
 //   one `# vendored = <entry>` line per vendored entry,
+//   `# recipe = sha256:<hex>` (when set: our extension, a comment apk-tools skips),
 //   provider_priority / replaces_priority (when set and not 0),
 //   install_if (when set; space-joined; melange never writes it, abuild does),
 //   triggers (when set; each path followed by one space, as melange does),

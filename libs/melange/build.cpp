@@ -60,6 +60,7 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   ArchResult res;
   TRY_ASSIGN(res.build, compile_for(s, arch));
   CompiledBuild& b = res.build;
+  b.recipe_hash = o.recipe_hash.empty() ? recipe_hash(b) : o.recipe_hash;
   const std::string what = b.name + " (" + arch.apk + ")";
 
   GuestSpec gs = guest_spec(o, what, what + " build environment");
@@ -120,6 +121,28 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
 
 }  // namespace
 
+base::Result<CompileOptions> compile_options(const BuildOptions& o) {
+  CompileOptions co;
+  long long sde = 0;
+  if (o.source_date_epoch) {
+    sde = *o.source_date_epoch;
+  } else {
+    TRY_ASSIGN(sde, parse_rfc3339(o.build_date));
+  }
+  co.source_date_epoch = sde;
+  co.namespace_ = o.namespace_.empty() ? "unknown" : o.namespace_;
+  co.pipeline_dirs = o.pipeline_dirs;
+  co.build_options = o.build_options;
+  co.debug = o.debug ? Debug::kOn : Debug::kOff;
+  if (!o.vars_file.empty()) {
+    TRY_ASSIGN(co.vars_file, load_vars_file(o.vars_file));
+  }
+  if (!o.env_file.empty()) {
+    TRY_ASSIGN(co.env_file, load_env_file(o.env_file));
+  }
+  return co;
+}
+
 base::Status build(const BuildOptions& o) {
   TRY_ASSIGN(config::BuildConfig cfg, config::load_build_config(o.config_file));
   TRY_ASSIGN(std::string config_text, base::read_file(o.config_file));
@@ -130,23 +153,7 @@ base::Status build(const BuildOptions& o) {
                                                           base::printable(cfg.package.version) + "\" is not a valid apk version");
 
   Shared s{o, cfg, std::move(config_text), {}, nullptr, {}, {}, {}};
-  long long sde = 0;
-  if (o.source_date_epoch) {
-    sde = *o.source_date_epoch;
-  } else {
-    TRY_ASSIGN(sde, parse_rfc3339(o.build_date));
-  }
-  s.copts.source_date_epoch = sde;
-  s.copts.namespace_ = o.namespace_.empty() ? "unknown" : o.namespace_;
-  s.copts.pipeline_dirs = o.pipeline_dirs;
-  s.copts.build_options = o.build_options;
-  s.copts.debug = o.debug ? Debug::kOn : Debug::kOff;
-  if (!o.vars_file.empty()) {
-    TRY_ASSIGN(s.copts.vars_file, load_vars_file(o.vars_file));
-  }
-  if (!o.env_file.empty()) {
-    TRY_ASSIGN(s.copts.env_file, load_env_file(o.env_file));
-  }
+  TRY_ASSIGN(s.copts, compile_options(o));
 
   // Architectures: --arch (default host), minus those the package does not target.
   std::vector<apk::Arch> archs;

@@ -26,6 +26,7 @@
 #include <vector>
 
 #include "base/error.hpp"
+#include "melange/compile.hpp"
 #include "melange/runner_glue.hpp"
 
 namespace melange {
@@ -59,7 +60,12 @@ struct BuildOptions {
   bool run_tests = true;                     // run the test: sections before publishing
   bool ignore_signatures = false;
   std::chrono::seconds timeout{0};           // per step; 0 = the package's timeout, else none
+  std::string recipe_hash;                   // recorded instead of recipe_hash() (melange rebuild)
 };
+
+// The compile options build() uses for `o` (build date, namespace, pipeline dirs, options,
+// vars and env files), with the architecture left to the caller.
+base::Result<CompileOptions> compile_options(const BuildOptions& o);
 
 base::Status build(const BuildOptions& opts);
 

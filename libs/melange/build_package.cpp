@@ -35,6 +35,7 @@ base::Result<apk::PackageInfo> compiled_package_info(const CompiledBuild& build,
   apk::set_licenses(info, std::move(licenses));
   info.maintainer = build.namespace_.empty() ? "unknown" : build.namespace_;
   info.build_time = build.source_date_epoch;
+  info.recipe_hash = build.recipe_hash;
   const config::Dependencies& d = pkg.dependencies;
   info.depends = d.runtime;
   info.provides = d.provides;

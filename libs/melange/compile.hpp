@@ -97,6 +97,7 @@ struct CompiledBuild {
   std::vector<std::string> capabilities_add, capabilities_drop;
   std::vector<FetchSource> sources;
   VarMap variables;  // the package-level variables (vars.*, package.*, ...)
+  std::string recipe_hash;  // set by build() (recipe_hash(), or BuildOptions::recipe_hash)
 };
 
 base::Result<CompiledBuild> compile(const config::BuildConfig& config, const CompileOptions& options);
@@ -106,5 +107,10 @@ config::OrderedMap step_environment(const config::OrderedMap& base, const Compil
 
 // `melange compile` output.
 nlohmann::ordered_json to_json(const CompiledBuild& build);
+
+// "sha256:<hex>" of the compiled build (to_json() without the "source" file:line fields, so
+// the same recipe gives the same hash from any directory). Recorded in every package it
+// builds (.PKGINFO `# recipe = `); a graph build skips a package built from the same hash.
+std::string recipe_hash(const CompiledBuild& build);
 
 }  // namespace melange

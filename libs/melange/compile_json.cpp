@@ -1,6 +1,8 @@
 // to_json(CompiledBuild): the `melange compile` output. Empty fields are left out.
 #include "melange/compile.hpp"
 
+#include "base/hash.hpp"
+
 namespace melange {
 
 namespace {
@@ -118,6 +120,23 @@ nlohmann::ordered_json to_json(const CompiledBuild& b) {
     if (k.starts_with("vars.")) vars[k.substr(5)] = v;
   if (!vars.empty()) j["vars"] = vars;
   return j;
+}
+
+namespace {
+void drop_sources(ojson& j) {
+  if (j.is_object()) {
+    j.erase("source");
+    for (auto& [k, v] : j.items()) drop_sources(v);
+  } else if (j.is_array()) {
+    for (auto& v : j) drop_sources(v);
+  }
+}
+}  // namespace
+
+std::string recipe_hash(const CompiledBuild& build) {
+  ojson j = to_json(build);
+  drop_sources(j);
+  return "sha256:" + base::sha256_hex(j.dump());
 }
 
 }  // namespace melange

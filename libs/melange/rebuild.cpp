@@ -29,6 +29,7 @@ base::Result<RebuildSource> rebuild_source(const apk::Package& pkg) {
   r.origin = info.origin.empty() ? info.name : info.origin;
   r.namespace_ = info.maintainer;
   r.build_date = info.build_time;
+  r.recipe_hash = info.recipe_hash;
   for (const auto& f : pkg.control_files())
     if (f.name == ".melange.yaml") r.config_yaml = f.content;
   if (r.config_yaml.empty())
@@ -92,6 +93,7 @@ base::Result<std::vector<RebuildResult>> rebuild(const RebuildOptions& opts) {
       b.namespace_ = src.namespace_.empty() ? "unknown" : src.namespace_;
       b.build_date.clear();
       b.source_date_epoch = src.build_date;
+      b.recipe_hash = src.recipe_hash;
       if (b.source_dir.empty()) {
         b.source_dir = tmp.path();
         b.empty_workspace = true;

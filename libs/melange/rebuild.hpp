@@ -34,6 +34,7 @@ struct RebuildSource {
   std::string config_name;  // the SBOM's FILE package ("hello.yaml")
   std::string namespace_;   // .PKGINFO maintainer
   long long build_date = 0; // .PKGINFO builddate
+  std::string recipe_hash;  // .PKGINFO `# recipe = ` (carried over: the rebuild compiles the locked config)
 };
 
 // Errors name the package and what is missing (no .melange.yaml, no SBOM, no FILE package).

@@ -7,6 +7,7 @@
 #include <mutex>
 #include <optional>
 #include <thread>
+#include <filesystem>
 
 #include "base/fs.hpp"
 #include "fetch/cache.hpp"
@@ -51,6 +52,22 @@ std::string RepositorySet::package_url(size_t id) const {
   return specs_[universe_.repository_of(id)].url + "/" + arch_.apk + "/" + info.name + "-" + info.version + ".apk";
 }
 
+namespace {
+// The repository directory of a local index URL (<repo>/<arch>/APKINDEX.tar.gz) exists and
+// holds no index for any architecture yet (an out dir before its first package; one indexed
+// for other architectures only is the wrong repository, an error).
+bool local_repo_exists(const std::string& index_url) {
+  auto p = fetch::local_path(index_url);
+  if (!p) return false;
+  std::error_code ec;
+  std::filesystem::path repo = std::filesystem::path(*p).parent_path().parent_path();
+  if (!std::filesystem::is_directory(repo, ec)) return false;
+  for (const auto& e : std::filesystem::directory_iterator(repo, ec))
+    if (std::filesystem::exists(e.path() / "APKINDEX.tar.gz", ec)) return false;
+  return !ec;
+}
+}  // namespace
+
 base::Result<RepositorySet> RepositorySet::open(const std::vector<RepoSpec>& specs, const apk::Keyring& keyring,
                                                 const apk::Arch& arch, const Options& opts) {
   RepositorySet set;
@@ -82,6 +99,14 @@ base::Result<RepositorySet> RepositorySet::open(const std::vector<RepoSpec>& spe
       TRY_ASSIGN(bytes, base::read_file(*hit));
     } else {
       auto got = set.client_->get(effective);
+      if (!got && !remote && got.error().code == base::ErrorCode::kNotFound && local_repo_exists(effective)) {
+        // A local repository directory without an index yet (an out dir before its first
+        // package): an empty repository, not an error.
+        spdlog::info("{}: no index yet: an empty repository", shown);
+        set.universe_.add_repository(solver::Repository{spec.tag, static_cast<int>(set.specs_.size() - r), spec.url});
+        set.indexes_.emplace_back();
+        continue;
+      }
       if (!got) {
         base::Error e = reword(std::move(got).error(), effective, shown);
         if (e.code == base::ErrorCode::kNotFound && e.hint.empty())

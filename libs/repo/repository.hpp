@@ -6,7 +6,9 @@
 // (.SIGN.RSA and .SIGN.RSA256; skipped with ignore_signatures) and adds its packages
 // to a solver::Universe. Repositories keep the order given: an earlier one has a
 // higher priority; a tagged one ("@local") only serves name@local requests. A
-// repository without an index for the architecture is an error naming the index URL.
+// repository without an index for the architecture is an error naming the index URL, except
+// an existing local directory without an index for any architecture (an out dir before its
+// first package), which is an empty repository.
 //
 // Remote indexes are downloaded on every open() (no ETag revalidation yet) and kept at
 // <cache>/<escaped repo url>/<arch>/APKINDEX.tar.gz; offline, that copy is used, and a

@@ -193,6 +193,20 @@ TEST_F(Repository, MissingIndexIsAnErrorNamingTheUrl) {
   ASSERT_TRUE(aarch64) << aarch64.error().message;
 }
 
+TEST_F(Repository, LocalDirectoryWithoutAnyIndexIsEmpty) {
+  write_repo(path("base"), "x86_64", {{"app"}});
+  fs::create_directories(path("out"));
+  auto keys = test_keyring();
+  auto set = RepositorySet::open({spec("out"), spec("base")}, keys, x86(), Options{});
+  ASSERT_TRUE(set) << set.error().message;
+  EXPECT_EQ(set->repository_count(), 2u);
+  auto sol = solver::solve(set->universe(), world_of({"app"}));
+  ASSERT_TRUE(sol) << sol.error().message;
+  auto missing = RepositorySet::open({spec("nonexistent")}, keys, x86(), Options{});
+  ASSERT_FALSE(missing);  // a directory that does not exist is still an error
+  EXPECT_EQ(missing.error().code, base::ErrorCode::kNotFound);
+}
+
 TEST_F(Repository, MirrorToLocalDirectory) {
   write_repo(path("mirror/os"), "x86_64", {{"app", "1.0-r0", {"dep"}}, {"dep", "3.0-r1"}}, "wolfi-signing.rsa.pub");
   // The key is served under another file name; its name comes from the original URL.

@@ -5,6 +5,7 @@
 #include <unistd.h>
 
 #include <cerrno>
+#include <cstdlib>
 #include <cstring>
 #include <mutex>
 #include <nlohmann/json.hpp>
@@ -58,6 +59,13 @@ base::Result<long> perform(const DockerEndpoint& ep, std::string_view method, co
   curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
   curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, 15L);
   if (!ep.unix_socket.empty()) curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, ep.unix_socket.c_str());
+  if (ep.tls) {
+    if (!ep.cert_file.empty()) curl_easy_setopt(c, CURLOPT_SSLCERT, ep.cert_file.c_str());
+    if (!ep.key_file.empty()) curl_easy_setopt(c, CURLOPT_SSLKEY, ep.key_file.c_str());
+    if (!ep.ca_file.empty()) curl_easy_setopt(c, CURLOPT_CAINFO, ep.ca_file.c_str());
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, ep.verify ? 1L : 0L);
+    curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, ep.verify ? 2L : 0L);
+  }
   curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_write);
   curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
   if (timeout.count() > 0) curl_easy_setopt(c, CURLOPT_TIMEOUT, long(timeout.count()));
@@ -105,7 +113,16 @@ base::Result<long> perform(const DockerEndpoint& ep, std::string_view method, co
 
 }  // namespace
 
+DockerTlsEnv DockerTlsEnv::from_environment() {
+  auto get = [](const char* k) { const char* v = std::getenv(k); return std::string(v ? v : ""); };
+  return {get("DOCKER_TLS_VERIFY"), get("DOCKER_CERT_PATH"), get("HOME")};
+}
+
 base::Result<DockerEndpoint> parse_docker_host(std::string_view host) {
+  return parse_docker_host(host, DockerTlsEnv::from_environment());
+}
+
+base::Result<DockerEndpoint> parse_docker_host(std::string_view host, const DockerTlsEnv& tls) {
   DockerEndpoint ep;
   ep.display = host.empty() ? "unix:///var/run/docker.sock" : std::string(host);
   std::string_view h = ep.display;
@@ -120,7 +137,15 @@ base::Result<DockerEndpoint> parse_docker_host(std::string_view host) {
     std::string rest(h.substr(h.find("://") + 3));
     while (!rest.empty() && rest.back() == '/') rest.pop_back();
     if (rest.empty()) return base::fail(base::ErrorCode::kInvalidInput, "DOCKER_HOST '" + ep.display + "': no host");
-    ep.base_url = "http://" + rest;
+    ep.tls = h.rfind("tcp://", 0) == 0 && (!tls.tls_verify.empty() || !tls.cert_path.empty());
+    ep.base_url = (ep.tls ? "https://" : "http://") + rest;
+    if (ep.tls) {
+      std::string dir = !tls.cert_path.empty() ? tls.cert_path : tls.home + "/.docker";
+      ep.verify = !tls.tls_verify.empty();
+      ep.cert_file = dir + "/cert.pem";
+      ep.key_file = dir + "/key.pem";
+      if (ep.verify) ep.ca_file = dir + "/ca.pem";
+    }
     return ep;
   }
   return base::fail(base::ErrorCode::kUnsupported, "DOCKER_HOST '" + ep.display + "': unsupported scheme",

@@ -1,6 +1,8 @@
 // A minimal Docker Engine API client over libcurl, enough for the docker runner. It speaks to
-// DOCKER_HOST: unix:///path/to.sock (default unix:///var/run/docker.sock) or tcp://host:port
-// (plain HTTP). Paths are unversioned ("/containers/create"), which Docker and podman's
+// DOCKER_HOST: unix:///path/to.sock (default unix:///var/run/docker.sock) or tcp://host:port:
+// plain HTTP, or HTTPS as the docker CLI does when DOCKER_TLS_VERIFY is set (non-empty: the
+// server is verified against $DOCKER_CERT_PATH/ca.pem) or DOCKER_CERT_PATH is set (client
+// certificate $DOCKER_CERT_PATH/cert.pem + key.pem; DOCKER_CERT_PATH defaults to ~/.docker). Paths are unversioned ("/containers/create"), which Docker and podman's
 // compatible API both serve at their current version.
 //
 // Exec output arrives as Docker's multiplexed stream: frames of an 8-byte header
@@ -21,9 +23,21 @@ struct DockerEndpoint {
   std::string unix_socket;  // set for unix:// hosts
   std::string base_url;     // "http://localhost" for sockets, "http://host:port" for tcp
   std::string display;      // the DOCKER_HOST value, for messages
+  // tcp:// with TLS: https, the client certificate and key, and the CA the server is checked
+  // against (verify = DOCKER_TLS_VERIFY).
+  bool tls = false, verify = false;
+  std::string ca_file, cert_file, key_file;
 };
 
-// Parses a DOCKER_HOST value; empty means the default socket.
+// TLS settings from the environment (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH, HOME).
+struct DockerTlsEnv {
+  std::string tls_verify, cert_path, home;
+  static DockerTlsEnv from_environment();
+};
+
+// Parses a DOCKER_HOST value; empty means the default socket. The one-argument form reads the
+// TLS settings from the environment.
+base::Result<DockerEndpoint> parse_docker_host(std::string_view docker_host, const DockerTlsEnv& tls);
 base::Result<DockerEndpoint> parse_docker_host(std::string_view docker_host);
 
 // Splits a multiplexed exec stream into (stream id, payload bytes); frames may arrive cut

@@ -1,0 +1,183 @@
+#!/usr/bin/env bash
+# Graph builds over several Docker-API engines: two private `podman system service`s (one on a
+# loopback unix socket, one on a 127.0.0.1 TCP port, each with its own storage root). A graph of
+# 8 generated recipes (tests/graph/gen.sh: a chain, a diamond, leaves) built over both engines
+# gives every engine builds (their own access logs show container creations) and the same
+# package bytes, package for package, as a build on one engine. Then an engine is killed while
+# it builds: that build is retried on the other engine and the run succeeds. Last, an ssh://
+# engine through a stand-in ssh client that forwards the socket, and a tcp:// engine behind TLS
+# with client certificates.
+HERE=$(cd "$(dirname "$0")" && pwd)
+source "$HERE/lib.sh"
+source "$HERE/melange_common.bash"
+need_bwrap
+command -v podman >/dev/null || skip "podman is not installed"
+BOOT=$(boot_repo)
+export SOURCE_DATE_EPOCH=1700000000
+"$MELANGE" --log-level warn keygen --key-size 2048 test.rsa
+
+PORT=$(free_port)
+start_engine() {  # start_engine N LISTEN-URI
+  local P=$WORK/pod$1
+  mkdir -p "$P"
+  podman --log-level=info --root "$P/storage" --runroot "$P/run" system service --time=0 "$2" >"$P/service.log" 2>&1 &
+  echo $! > "$P/pid"
+}
+cleanup() {
+  for n in 1 2; do
+    [ -f "$WORK/pod$n/pid" ] && { kill "$(cat "$WORK/pod$n/pid")" 2>/dev/null || true; }
+  done
+  wait 2>/dev/null || true
+  for pid in $(pgrep -f "$WORK/pod" 2>/dev/null || true); do kill -9 "$pid" 2>/dev/null || true; done
+  awk -v p="$WORK/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  rm -rf "$WORK" || true
+}
+trap cleanup EXIT
+E1=unix://$WORK/pod1/api.sock
+E2=tcp://127.0.0.1:$PORT
+start_engine 1 "$E1"
+start_engine 2 "$E2"
+for _ in $(seq 100); do
+  curl -fsS --unix-socket "$WORK/pod1/api.sock" http://d/_ping >/dev/null 2>&1 &&
+    curl -fsS "http://127.0.0.1:$PORT/_ping" >/dev/null 2>&1 && break
+  sleep 0.1
+done
+curl -fsS --unix-socket "$WORK/pod1/api.sock" http://d/_ping >/dev/null 2>&1 || fail "engine 1 did not start: $(tail -2 pod1/service.log)"
+curl -fsS "http://127.0.0.1:$PORT/_ping" >/dev/null 2>&1 || fail "engine 2 did not start: $(tail -2 pod2/service.log)"
+
+bash "$MA_SRC/tests/graph/gen.sh" all "$BOOT" --leaves 2
+mkdir recipes
+for n in chain-01 chain-02 dia-base dia-left dia-right dia-top; do cp "all/$n.yaml" recipes/; done
+
+# 1. Two engines: DOCKER_HOST plus --docker-host; --jobs defaults to one per engine.
+DOCKER_HOST=$E1 "$MELANGE" build recipes --runner docker --docker-host "$E2" --signing-key test.rsa --out-dir out2 \
+  >two.log 2>&1 || fail "two-engine build: $(tail -5 two.log)"
+grep -q "6 built, 0 up to date, 0 failed" two.log || fail "two-engine build: $(tail -3 two.log)"
+grep -q "2 jobs on the docker runner (engines: $E1, $E2)" two.log || fail "plan: $(head -1 two.log)"
+for e in "$E1" "$E2"; do
+  grep -q "built .* on $e\$" two.log || fail "no build on $e: $(grep '] built' two.log)"
+  grep -lq "^melange graph build: .* on $e\$" out2/buildlogs/*.log || fail "no build log names $e"
+done
+for n in 1 2; do
+  grep -q "POST /[v0-9.]*/*containers/create" "pod$n/service.log" || fail "engine $n's log shows no container"
+done
+
+# 2. One engine: the same packages, byte for byte.
+"$MELANGE" build recipes --runner docker --docker-host "$E1" --signing-key test.rsa --out-dir out1 \
+  >one.log 2>&1 || fail "one-engine build: $(tail -5 one.log)"
+grep -q "1 job on the docker runner" one.log || fail "one-engine plan: $(head -1 one.log)"
+(cd out1/$ARCH && ls *.apk) > one.list
+(cd out2/$ARCH && ls *.apk) > two.list
+[ "$(wc -l < one.list)" = 6 ] || fail "one-engine build made $(wc -l < one.list) packages"
+diff one.list two.list || fail "the two builds made different package sets"
+while read -r f; do cmp -s "out1/$ARCH/$f" "out2/$ARCH/$f" || fail "$f differs between one and two engines"; done < one.list
+tar -xzOf "out2/$ARCH/APKINDEX.tar.gz" APKINDEX 2>/dev/null | grep -c "^P:" | grep -qx 6 || fail "two-engine index"
+
+# 3. An engine dies while it builds: the build is retried on the other one.
+mkdir slow
+for n in leaf-01 leaf-02; do sed 's/^      true$/      sleep 6/' "all/$n.yaml" > "slow/$n.yaml"; done
+grep -q "sleep 6" slow/leaf-01.yaml || fail "could not make slow recipes"
+"$MELANGE" build slow --runner docker --docker-host "$E1,$E2" --signing-key test.rsa --out-dir out3 >retry.log 2>&1 &
+BUILD=$!
+victim=""
+for _ in $(seq 300); do
+  victim=$(grep -l "on $E2\$" out3/buildlogs/*.log 2>/dev/null | head -1 || true)
+  [ -n "$victim" ] && grep -q "with the docker runner" "$victim" && break
+  sleep 0.1
+done
+[ -n "$victim" ] || { kill $BUILD; fail "no build started on engine 2: $(cat retry.log)"; }
+sleep 2
+kill -9 "$(cat pod2/pid)"; wait "$(cat pod2/pid)" 2>/dev/null || true
+for pid in $(pgrep -f "$WORK/pod2" 2>/dev/null || true); do kill -9 "$pid" 2>/dev/null || true; done
+rc=0; wait $BUILD || rc=$?
+name=$(basename "$victim" .log)
+[ "$rc" = 0 ] || fail "the run failed although the other engine was up: $(tail -5 retry.log)"
+grep -q "engine $E2 is unreachable: retrying $name on another engine" retry.log || fail "no retry: $(cat retry.log)"
+grep -Eq "^$name-1.0-r0 +built .* $E1\$" retry.log || fail "$name not built on engine 1: $(grep "^$name" retry.log)"
+[ -f "out3/$ARCH/$name-1.0-r0.apk" ] || fail "$name missing after the retry"
+# 4. An ssh:// engine: melange runs `ssh -L <local socket>:<remote socket> DEST` and builds through the
+# local socket. No sshd here: a stand-in `ssh` on PATH records its arguments and forwards the
+# socket itself (python), which checks our side: the command line and the use of the forward.
+mkdir fakebin
+cat > fakebin/ssh <<'PY'
+#!/usr/bin/env python3
+import os, socket, sys, threading
+open(os.environ['FAKE_SSH_LOG'], 'a').write(' '.join(sys.argv[1:]) + '\n')
+local, remote = sys.argv[sys.argv.index('-L') + 1].split(':', 1)
+srv = socket.socket(socket.AF_UNIX); srv.bind(local); srv.listen(16)
+def pump(a, b):
+    try:
+        while True:
+            d = a.recv(65536)
+            if not d: break
+            b.sendall(d)
+    except OSError: pass
+    finally:
+        try: b.shutdown(socket.SHUT_WR)
+        except OSError: pass
+while True:
+    c, _ = srv.accept(); r = socket.socket(socket.AF_UNIX); r.connect(remote)
+    threading.Thread(target=pump, args=(c, r), daemon=True).start()
+    threading.Thread(target=pump, args=(r, c), daemon=True).start()
+PY
+chmod +x fakebin/ssh
+FAKE_SSH_LOG=$WORK/ssh.log PATH=$WORK/fakebin:$PATH DOCKER_HOST= "$MELANGE" build recipes/chain-01.yaml --runner docker \
+  --docker-host "ssh://builder@build-host:2222$WORK/pod1/api.sock" --signing-key test.rsa --out-dir out4 >ssh-build.log 2>&1 ||
+  fail "build through the ssh engine: $(tail -5 ssh-build.log)"
+grep -qx -- "-nNT -o ExitOnForwardFailure=yes -o BatchMode=yes -o StreamLocalBindUnlink=yes -p 2222 -L .*/engine-0.sock:$WORK/pod1/api.sock -- builder@build-host" ssh.log ||
+  fail "ssh command line: $(cat ssh.log)"
+cmp -s "out4/$ARCH/chain-01-1.0-r0.apk" "out1/$ARCH/chain-01-1.0-r0.apk" || fail "the ssh engine built different bytes"
+# 5. tcp:// with TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH): a TLS front (python ssl, client
+# certificates required) to engine 1 on 127.0.0.1; certificates made with openssl.
+mkdir certs && (
+  cd certs
+  openssl req -x509 -newkey rsa:2048 -nodes -keyout ca-key.pem -out ca.pem -days 2 -subj /CN=test-ca 2>/dev/null
+  for who in server cert; do
+    openssl req -newkey rsa:2048 -nodes -keyout "$who-key.pem" -out "$who.csr" -subj "/CN=$who" 2>/dev/null
+    printf 'subjectAltName=IP:127.0.0.1\n' > ext
+    openssl x509 -req -in "$who.csr" -CA ca.pem -CAkey ca-key.pem -CAcreateserial -days 2 -extfile ext -out "$who.pem" 2>/dev/null
+  done
+  mv cert-key.pem key.pem
+) || fail "openssl certificates"
+TLS_PORT=$(free_port)
+python3 - "$TLS_PORT" "$WORK/certs" "$WORK/pod1/api.sock" >tls.log 2>&1 <<'PY' &
+import socket, ssl, sys, threading
+port, d, remote = int(sys.argv[1]), sys.argv[2], sys.argv[3]
+ctx = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+ctx.load_cert_chain(d + '/server.pem', d + '/server-key.pem')
+ctx.load_verify_locations(d + '/ca.pem'); ctx.verify_mode = ssl.CERT_REQUIRED
+srv = socket.socket(); srv.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1); srv.bind(('127.0.0.1', port)); srv.listen(16)
+def pump(a, b):
+    try:
+        while True:
+            x = a.recv(65536)
+            if not x: break
+            b.sendall(x)
+    except OSError: pass
+    finally:
+        for s in (a, b):
+            try: s.shutdown(socket.SHUT_RDWR)
+            except OSError: pass
+def serve(c):
+    try: t = ctx.wrap_socket(c, server_side=True)
+    except (ssl.SSLError, OSError) as e: print('refused:', e, flush=True); c.close(); return
+    print('client', t.getpeercert()['subject'], flush=True)
+    r = socket.socket(socket.AF_UNIX); r.connect(remote)
+    threading.Thread(target=pump, args=(t, r), daemon=True).start(); pump(r, t)
+while True:
+    c, _ = srv.accept(); threading.Thread(target=serve, args=(c,), daemon=True).start()
+PY
+TLS=$!
+for _ in $(seq 50); do (exec 3<>/dev/tcp/127.0.0.1/$TLS_PORT) 2>/dev/null && break; sleep 0.1; done
+DOCKER_TLS_VERIFY=1 DOCKER_CERT_PATH=$WORK/certs "$MELANGE" build recipes/dia-base.yaml --runner docker \
+  --docker-host "tcp://127.0.0.1:$TLS_PORT" --signing-key test.rsa --out-dir out5 >tls-build.log 2>&1 ||
+  { kill $TLS; fail "build through TLS: $(tail -5 tls-build.log)"; }
+grep -q "client ((('commonName', 'cert'),),)" tls.log || { kill $TLS; fail "no client certificate presented: $(cat tls.log)"; }
+cmp -s "out5/$ARCH/dia-base-1.0-r0.apk" "out1/$ARCH/dia-base-1.0-r0.apk" || { kill $TLS; fail "TLS engine built different bytes"; }
+# Without the TLS settings the engine does not answer: one line naming it.
+rc=0; out=$(DOCKER_TLS_VERIFY= DOCKER_CERT_PATH= HOME=$WORK "$MELANGE" build recipes/dia-base.yaml --runner docker \
+  --docker-host "tcp://127.0.0.1:$TLS_PORT" --out-dir out6 2>&1) || rc=$?
+kill $TLS
+[ "$rc" != 0 ] || fail "plain HTTP to a TLS engine succeeded"
+grep -q "no Docker engine answers: tcp://127.0.0.1:$TLS_PORT" <<<"$out" || fail "plain HTTP to TLS: $out"
+echo "ok: builds spread over two engines, identical to one engine, retried when an engine died, ssh engines forwarded, TLS engines"
