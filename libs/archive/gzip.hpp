@@ -2,7 +2,9 @@
 //
 // An .apk is 2-3 gzip members back to back (signature, control, data) and its signature
 // and checksums cover the compressed bytes of single members, so find_gzip_members()
-// reports where each member starts and ends. gunzip() inflates one or several members.
+// reports where each member starts and ends. gunzip() inflates one or several members;
+// a single member whose trailer gives its size (every apk data member) is inflated by
+// libdeflate in one pass into a buffer of that size, everything else by zlib.
 //
 // gzip_compress() writes ONE member with a fixed header: MTIME 0, XFL 2 for levels >= 8,
 // 4 for levels < 2, else 0, OS 255 (unknown). Same input and level give the same bytes
