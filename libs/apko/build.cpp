@@ -103,6 +103,7 @@ base::Result<AssembledRoot> assemble_rootfs(const Plan& plan, size_t arch_index,
         return Prepared{std::move(pkg), std::move(data)};
       });
   rootfs::Installer inst(root.tree);
+  const double started = base::elapsed_seconds();
   base::PhaseLine line;
   const size_t total = a.packages.size();
   uint64_t tar_bytes = 0;
@@ -117,6 +118,8 @@ base::Result<AssembledRoot> assemble_rootfs(const Plan& plan, size_t arch_index,
   }
   line.done("packages: " + std::to_string(total) + " installed, " + base::human_bytes(fetched_bytes.load()) + " read, " +
             base::human_bytes(tar_bytes) + " unpacked");
+  spdlog::debug("{}: {} packages fetched, verified, inflated ({} workers) and installed in {:.2f} s", a.arch.apk, total,
+                workers, base::elapsed_seconds() - started);
   root.epoch = build_epoch({opts.source_date_epoch, opts.build_date, root.newest_builddate});
   rootfs::DbOptions db;
   db.arch = a.arch.apk;
@@ -267,7 +270,9 @@ base::Result<BuildResult> build_images(const Plan& plan, const BuildOptions& opt
     TRY_ASSIGN(auto annotations, image_annotations(plan.config, opts.annotations, opts.vcs_url, ai.epoch));
     std::string fname = arch.oci_name();
     std::replace(fname.begin(), fname.end(), '/', '-');
+    const double layer_start = base::elapsed_seconds();
     auto layers = write_image_layers(plan.config, *root, blob_dir, "layer-" + fname, threads, &ai.layer_stats);
+    spdlog::debug("{}: layer tar, gzip and digests in {:.2f} s", arch.apk, base::elapsed_seconds() - layer_start);
     if (!layers) return tl::unexpected(layers.error().context(arch.apk));
     TRY_ASSIGN(oci::ImageConfigSpec spec, image_config_spec(plan.config, root->tree, arch, ai.epoch, annotations));
     if (!spec.history.empty()) spec.history = layer_history(spec.history.front(), layers->size(), annotations);

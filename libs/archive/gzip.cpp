@@ -74,12 +74,16 @@ void put_le32(std::string* s, uint32_t v) {
 }  // namespace
 
 base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file) {
+  return find_gzip_members(file, SIZE_MAX);
+}
+
+base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file, size_t count) {
   Inflater inf;
   if (!inf.ok) return base::fail(base::ErrorCode::kInternal, "zlib: inflateInit2 failed");
   if (file.empty()) return gz_error(0, "empty input");
   std::vector<GzipMember> members;
   size_t off = 0;
-  while (off < file.size()) {
+  while (off < file.size() && members.size() < count) {
     TRY_ASSIGN(size_t len, inflate_member(inf, file, off, nullptr, 0));
     members.push_back({off, len});
     off += len;
@@ -122,6 +126,17 @@ base::Result<std::string> gunzip(std::string_view gz, size_t max_output) {
     TRY_ASSIGN(size_t len, inflate_member(inf, gz, off, &out, max_output));
     off += len;
   }
+  return out;
+}
+
+base::Result<std::string> gunzip_member(std::string_view gz, size_t max_output) {
+  if (auto fast = gunzip_sized(gz, max_output)) return std::move(*fast);
+  Inflater inf;
+  if (!inf.ok) return base::fail(base::ErrorCode::kInternal, "zlib: inflateInit2 failed");
+  if (gz.empty()) return gz_error(0, "empty input");
+  std::string out;
+  TRY_ASSIGN(size_t len, inflate_member(inf, gz, 0, &out, max_output));
+  if (len != gz.size()) return gz_error(len, "unexpected bytes after the member (" + std::to_string(gz.size() - len) + ")");
   return out;
 }
 

@@ -33,10 +33,15 @@ struct GzipMember {
 // Splits a file of concatenated gzip members. Errors on truncation, corruption or
 // trailing bytes that are not a gzip member.
 base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file);
+// Only the first `count` members (fewer if the file has fewer); what follows them is not
+// read at all (an apk's data member need not be inflated to find its control member).
+base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file, size_t count);
 
 // Inflates one or several members into their concatenated output; errors when the
 // output would exceed `max_output` bytes.
 base::Result<std::string> gunzip(std::string_view gz, size_t max_output = SIZE_MAX);
+// Exactly one member: bytes after it are an error (an apk's data member).
+base::Result<std::string> gunzip_member(std::string_view gz, size_t max_output = SIZE_MAX);
 
 enum class GzipLevel : int { kFast = 1, kDefault = 6, kBest = 9 };
 

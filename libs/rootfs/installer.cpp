@@ -82,7 +82,7 @@ base::Result<PreparedData> prepare(const apk::Package& pkg, const std::shared_pt
   const uint64_t max_tar =
       std::min<uint64_t>(kMaxDataSize, 4 * declared + 32 * uint64_t(pkg.data_member().size()) + (uint64_t(64) << 20));
   const uint64_t max_content = 2 * declared + (uint64_t(16) << 20);
-  auto tar = archive::gunzip(pkg.data_member(), max_tar);
+  auto tar = archive::gunzip_member(pkg.data_member(), max_tar);
   if (!tar)
     return fail(ErrorCode::kInvalidInput, "data stream: " + tar.error().message + " (.PKGINFO declares size = " +
                                               std::to_string(declared) + ")");
