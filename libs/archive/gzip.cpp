@@ -97,19 +97,24 @@ namespace {
 // pass into a buffer of exactly that size (about 3x zlib, and no growing buffer). Anything
 // else - several members, output of 4 GiB or more, a trailer that lies, corrupt data - is
 // left to zlib's path, which inflates member by member and reports the errors.
-std::optional<std::string> gunzip_sized(std::string_view gz, size_t max_output) {
-  if (gz.size() < 18) return std::nullopt;
+bool gunzip_sized(std::string_view gz, size_t max_output, std::string* out) {
+  if (gz.size() < 18) return false;
   const auto* t = reinterpret_cast<const uint8_t*>(gz.data() + gz.size() - 4);
   const size_t isize = size_t(t[0]) | size_t(t[1]) << 8 | size_t(t[2]) << 16 | size_t(t[3]) << 24;
   // Deflate expands at most ~1032:1; a larger claim is a lie not worth allocating for.
-  if (isize > max_output || isize / 1032 > gz.size()) return std::nullopt;
-  std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> d(
+  if (isize > max_output || isize / 1032 > gz.size()) return false;
+  thread_local std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> d(
       libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
-  if (!d) return std::nullopt;
-  std::string out(isize, '\0');
+  if (!d) return false;
+  out->resize(isize);  // shrinking or growing keeps the bytes already there: no refill
   size_t in_used = 0, out_used = 0;
-  auto rc = libdeflate_gzip_decompress_ex(d.get(), gz.data(), gz.size(), out.data(), out.size(), &in_used, &out_used);
-  if (rc != LIBDEFLATE_SUCCESS || in_used != gz.size() || out_used != isize) return std::nullopt;
+  auto rc = libdeflate_gzip_decompress_ex(d.get(), gz.data(), gz.size(), out->data(), out->size(), &in_used, &out_used);
+  return rc == LIBDEFLATE_SUCCESS && in_used == gz.size() && out_used == isize;
+}
+
+std::optional<std::string> gunzip_sized(std::string_view gz, size_t max_output) {
+  std::string out;
+  if (!gunzip_sized(gz, max_output, &out)) return std::nullopt;
   return out;
 }
 
@@ -129,14 +134,20 @@ base::Result<std::string> gunzip(std::string_view gz, size_t max_output) {
   return out;
 }
 
-base::Result<std::string> gunzip_member(std::string_view gz, size_t max_output) {
-  if (auto fast = gunzip_sized(gz, max_output)) return std::move(*fast);
+base::Status gunzip_member(std::string_view gz, size_t max_output, std::string* out) {
+  if (gunzip_sized(gz, max_output, out)) return base::ok();
+  out->clear();
   Inflater inf;
   if (!inf.ok) return base::fail(base::ErrorCode::kInternal, "zlib: inflateInit2 failed");
   if (gz.empty()) return gz_error(0, "empty input");
-  std::string out;
-  TRY_ASSIGN(size_t len, inflate_member(inf, gz, 0, &out, max_output));
+  TRY_ASSIGN(size_t len, inflate_member(inf, gz, 0, out, max_output));
   if (len != gz.size()) return gz_error(len, "unexpected bytes after the member (" + std::to_string(gz.size() - len) + ")");
+  return base::ok();
+}
+
+base::Result<std::string> gunzip_member(std::string_view gz, size_t max_output) {
+  std::string out;
+  TRY(gunzip_member(gz, max_output, &out));
   return out;
 }
 

@@ -42,6 +42,9 @@ base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file, s
 base::Result<std::string> gunzip(std::string_view gz, size_t max_output = SIZE_MAX);
 // Exactly one member: bytes after it are an error (an apk's data member).
 base::Result<std::string> gunzip_member(std::string_view gz, size_t max_output = SIZE_MAX);
+// The same into `out`, replacing its content but reusing its memory (a worker inflating
+// package after package touches no fresh pages).
+base::Status gunzip_member(std::string_view gz, size_t max_output, std::string* out);
 
 enum class GzipLevel : int { kFast = 1, kDefault = 6, kBest = 9 };
 

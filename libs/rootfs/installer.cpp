@@ -82,18 +82,24 @@ base::Result<PreparedData> prepare(const apk::Package& pkg, const std::shared_pt
   const uint64_t max_tar =
       std::min<uint64_t>(kMaxDataSize, 4 * declared + 32 * uint64_t(pkg.data_member().size()) + (uint64_t(64) << 20));
   const uint64_t max_content = 2 * declared + (uint64_t(16) << 20);
-  auto tar = archive::gunzip_member(pkg.data_member(), max_tar);
-  if (!tar)
-    return fail(ErrorCode::kInvalidInput, "data stream: " + tar.error().message + " (.PKGINFO declares size = " +
+  // In memory, file contents are slices of the inflated buffer; spilled, the buffer is only
+  // needed until it is in the file, so each worker thread reuses one.
+  std::shared_ptr<const std::string> data;
+  thread_local std::string scratch;
+  std::string fresh;
+  std::string* buf = spill ? &scratch : &fresh;
+  if (auto st = archive::gunzip_member(pkg.data_member(), max_tar, buf); !st)
+    return fail(ErrorCode::kInvalidInput, "data stream: " + st.error().message + " (.PKGINFO declares size = " +
                                               std::to_string(declared) + ")");
-  auto data = std::make_shared<const std::string>(std::move(*tar));
+  if (!spill) data = std::make_shared<const std::string>(std::move(fresh));
+  const std::string& tar = spill ? scratch : *data;
   uint64_t spill_base = 0;
   if (spill) {
-    TRY_ASSIGN(spill_base, spill->append(*data));
+    TRY_ASSIGN(spill_base, spill->append(tar));
   }
   PreparedData out;
-  out.tar_bytes = data->size();
-  archive::TarReader reader(*data);
+  out.tar_bytes = tar.size();
+  archive::TarReader reader(tar);
   archive::TarEntry e;
   std::string_view bytes;
   bool leading = true;
@@ -115,7 +121,7 @@ base::Result<PreparedData> prepare(const apk::Package& pkg, const std::shared_pt
     if (!sha1) return tl::unexpected(sha1.error().context(context));
     PreparedEntry p;
     if (e.type == archive::EntryType::kFile) {
-      size_t offset = size_t(bytes.data() - data->data());
+      size_t offset = size_t(bytes.data() - tar.data());
       p.content = spill ? Content::spilled(spill, spill_base + offset, bytes.size())
                         : Content::slice(data, offset, bytes.size());
     }
