@@ -5,6 +5,8 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "apk/dependency.hpp"
@@ -93,14 +95,34 @@ base::Result<AssembledRoot> assemble_rootfs(const Plan& plan, size_t arch_index,
     apk::Package pkg;
     rootfs::PreparedData data;
   };
+  // Downloads may run `workers` at a time, but inflating (CPU and a buffer the size of the
+  // package's data) only `threads` at a time, each with a buffer reused from package to package.
   std::atomic<uint64_t> fetched_bytes{0};
+  std::mutex scratch_mu;
+  std::condition_variable scratch_cv;
+  std::vector<std::string> scratch(std::min<size_t>(threads, a.packages.size() + 1));
+  std::vector<std::string*> free_scratch;
+  for (auto& s : scratch) free_scratch.push_back(&s);
   base::OrderedPool<base::Result<Prepared>> pool(
       a.packages.size(), workers, workers + 2, [&](size_t i) -> base::Result<Prepared> {
         TRY(base::check_interrupted("fetching packages"));
         TRY_ASSIGN(apk::Package pkg, a.repos->fetch_package(a.packages[i]));
         fetched_bytes += pkg.bytes().size();
-        TRY_ASSIGN(rootfs::PreparedData data, rootfs::prepare_data(pkg, root.spill));
-        return Prepared{std::move(pkg), std::move(data)};
+        std::string* buf;
+        {
+          std::unique_lock<std::mutex> lock(scratch_mu);
+          scratch_cv.wait(lock, [&] { return !free_scratch.empty(); });
+          buf = free_scratch.back();
+          free_scratch.pop_back();
+        }
+        auto data = rootfs::prepare_data(pkg, root.spill, buf);
+        {
+          std::lock_guard<std::mutex> lock(scratch_mu);
+          free_scratch.push_back(buf);
+        }
+        scratch_cv.notify_one();
+        if (!data) return tl::unexpected(std::move(data).error());
+        return Prepared{std::move(pkg), std::move(*data)};
       });
   rootfs::Installer inst(root.tree);
   const double started = base::elapsed_seconds();

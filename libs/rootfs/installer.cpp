@@ -73,7 +73,8 @@ base::Status check_name(const archive::TarEntry& e, const std::string& name) {
   return base::ok();
 }
 
-base::Result<PreparedData> prepare(const apk::Package& pkg, const std::shared_ptr<SpillFile>& spill) {
+base::Result<PreparedData> prepare(const apk::Package& pkg, const std::shared_ptr<SpillFile>& spill,
+                                   std::string* scratch) {
   // Decompression bombs: the data may inflate to at most four times the installed size the
   // package declares, plus 32 times its compressed size (tar headers of many small files
   // compress well, but not that well), plus 64 MiB; its files' contents may not exceed twice
@@ -83,16 +84,15 @@ base::Result<PreparedData> prepare(const apk::Package& pkg, const std::shared_pt
       std::min<uint64_t>(kMaxDataSize, 4 * declared + 32 * uint64_t(pkg.data_member().size()) + (uint64_t(64) << 20));
   const uint64_t max_content = 2 * declared + (uint64_t(16) << 20);
   // In memory, file contents are slices of the inflated buffer; spilled, the buffer is only
-  // needed until it is in the file, so each worker thread reuses one.
+  // needed until it is in the file.
   std::shared_ptr<const std::string> data;
-  thread_local std::string scratch;
   std::string fresh;
-  std::string* buf = spill ? &scratch : &fresh;
+  std::string* buf = spill && scratch ? scratch : &fresh;
   if (auto st = archive::gunzip_member(pkg.data_member(), max_tar, buf); !st)
     return fail(ErrorCode::kInvalidInput, "data stream: " + st.error().message + " (.PKGINFO declares size = " +
                                               std::to_string(declared) + ")");
-  if (!spill) data = std::make_shared<const std::string>(std::move(fresh));
-  const std::string& tar = spill ? scratch : *data;
+  if (buf == &fresh) data = std::make_shared<const std::string>(std::move(fresh));
+  const std::string& tar = data ? *data : *buf;
   uint64_t spill_base = 0;
   if (spill) {
     TRY_ASSIGN(spill_base, spill->append(tar));
@@ -137,8 +137,9 @@ base::Result<PreparedData> prepare(const apk::Package& pkg, const std::shared_pt
 
 }  // namespace
 
-base::Result<PreparedData> prepare_data(const apk::Package& pkg, const std::shared_ptr<SpillFile>& spill) {
-  auto r = prepare(pkg, spill);
+base::Result<PreparedData> prepare_data(const apk::Package& pkg, const std::shared_ptr<SpillFile>& spill,
+                                        std::string* scratch) {
+  auto r = prepare(pkg, spill, scratch);
   if (!r) return tl::unexpected(package_error(pkg, r.error()));
   return r;
 }

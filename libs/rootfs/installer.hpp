@@ -65,7 +65,10 @@ struct PreparedData {
 };
 
 // `spill` null: contents stay in memory. Errors name the package as install() does.
-base::Result<PreparedData> prepare_data(const apk::Package& pkg, const std::shared_ptr<SpillFile>& spill = nullptr);
+// With a spill file the inflated data is only needed until it is written there: `scratch`
+// (optional) is the buffer to inflate into, reused from package to package by the caller.
+base::Result<PreparedData> prepare_data(const apk::Package& pkg, const std::shared_ptr<SpillFile>& spill = nullptr,
+                                        std::string* scratch = nullptr);
 
 // The apk configuration and database files finish() writes.
 struct DbOptions {
