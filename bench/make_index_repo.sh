@@ -8,11 +8,12 @@ MKAPK=${2:-${MA_MKAPK:-build/tests/ma-mkapk}}
 MELANGE=${3:-${MELANGE:-build/apps/melange/melange}}
 N=${4:-2000}
 [ -f "$DIR/.complete" ] && exit 0
-rm -rf "$DIR" && mkdir -p "$DIR/x86_64"
+mkdir -p "$DIR/x86_64"  # resumes: packages already made are kept
 stage=$(mktemp -d "${TMPDIR:-/tmp}/index-repo-stage.XXXXXX")
 trap 'rm -rf "$stage"' EXIT
-"$MELANGE" --log-level error keygen --key-size 2048 "$DIR/bench.rsa"
+[ -f "$DIR/bench.rsa" ] || "$MELANGE" --log-level error keygen --key-size 2048 "$DIR/bench.rsa"
 for i in $(seq -w 1 "$N"); do
+  [ -f "$DIR/x86_64/idx$i-1.0-r0.apk" ] && continue
   mkdir -p "$stage/$i/usr/share/bench"
   head -c 30000 /dev/urandom > "$stage/$i/usr/share/bench/data-$i"
   "$MKAPK" --name "idx$i" --version 1.0-r0 --arch x86_64 --signing-key "$DIR/bench.rsa" --mtime 1700000000 \

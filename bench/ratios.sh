@@ -70,7 +70,7 @@ measure reference sh "$work/ref.sh"
 python3 bench/slow_http.py "$ELF" "$work/port" "$LATENCY_MS" &
 server=$!
 for _ in $(seq 50); do [ -s "$work/port" ] && break; sleep 0.1; done
-printf 'contents:\n  repositories: [http://127.0.0.1:%s]\n  keyring: [%s]\n  packages: [%s]\n' \
+printf 'contents:\n  repositories: ["http://127.0.0.1:%s"]\n  keyring: [%s]\n  packages: [%s]\n' \
   "$(cat "$work/port")" "$ELF/bench.rsa.pub" "$(echo $pkgs | tr ' ' ,)" > "$work/http.yaml"
 measure apko_http "$APKO" --log-level error build --arch x86_64 "$work/http.yaml" bench:latest "$work/image-http.tar"
 

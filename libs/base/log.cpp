@@ -54,10 +54,13 @@ double elapsed_seconds() {
 
 PhaseLine::PhaseLine() : live_(interactive_terminal() && spdlog::should_log(spdlog::level::info)) {}
 
-PhaseLine::~PhaseLine() {
+PhaseLine::~PhaseLine() { clear(); }
+
+void PhaseLine::clear() {
   if (open_) {
     std::fprintf(stderr, "\r\033[K");
     std::fflush(stderr);
+    open_ = false;
   }
 }
 

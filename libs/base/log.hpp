@@ -30,6 +30,7 @@ class PhaseLine {
   bool live() const { return live_; }
   void update(std::string_view text);  // throttled
   void done(std::string_view text);    // shown once more, then ends with a line break
+  void clear();                        // removes an open line (before a log line)
 
  private:
   bool live_;
