@@ -8,6 +8,8 @@
 #   BENCH_DIR cached repositories ($TMPDIR/ma-bench): the 251 MB image (bench/make_elf_repo.sh)
 #             and 2,000 small packages (bench/make_index_repo.sh)
 #   LATENCY_MS per-request delay of the local HTTP server (bench/slow_http.py, default 50)
+#   APKO_BEFORE  optional: an older apko binary, measured on the same image (before/after row)
+#   BIG_MB    optional: also build a BIG_MB image (100 packages, one run) for its peak RSS
 # Rows:
 #   apko build          vs `apk add --root` + `tar --sort=name | pigz -6` of the same packages
 #   apko build (http)   the same image from 127.0.0.1 behind LATENCY_MS per request, vs local
@@ -65,6 +67,20 @@ rm -rf "$work/root"
 tar -C "$work/root" --sort=name -cf - . | pigz -6 > "$work/ref.tar.gz"
 REF
 measure reference sh "$work/ref.sh"
+if [ -n "${APKO_BEFORE:-}" ]; then
+  measure before "$APKO_BEFORE" --log-level error build --arch x86_64 "$work/local.yaml" bench:latest "$work/image-before.tar"
+  cmp -s "$work/image.tar" "$work/image-before.tar" && SAME_BYTES=identical || SAME_BYTES=DIFFERENT
+fi
+if [ -n "${BIG_MB:-}" ]; then
+  BIG=$BENCH_DIR/elf-repo-$BIG_MB
+  bench/make_elf_repo.sh "$BIG" "$MKAPK" "$MELANGE" "$BIG_MB" 100 >&2
+  bigpkgs=$(cd "$BIG/x86_64" && ls *.apk | sed 's/-1.0-r0.apk//' | paste -sd, -)
+  printf 'contents:\n  repositories: [%s]\n  keyring: [%s]\n  packages: [%s]\n' "$BIG" "$BIG/bench.rsa.pub" "$bigpkgs" > "$work/big.yaml"
+  RUNS_SAVED=$RUNS RUNS=1
+  measure big "$APKO" --log-level error build --arch x86_64 "$work/big.yaml" bench:latest "$work/image-big.tar"
+  RUNS=$RUNS_SAVED
+  rm -f "$work/image-big.tar"
+fi
 
 # --- the same image over HTTP with latency
 python3 bench/slow_http.py "$ELF" "$work/port" "$LATENCY_MS" &
@@ -102,6 +118,8 @@ echo
 echo "| work | ours | reference | ratio | goal | our peak RSS |"
 echo "|---|---|---|---|---|---|"
 echo "| \`apko build\` (51 pkgs, 251 MB) vs \`apk add --root\` + \`tar --sort=name \\| pigz -6\` | ${WALL[apko]} s | ${WALL[reference]} s | $(ratio "${WALL[apko]}" "${WALL[reference]}") | <= 0.5 | $(mb "${RSS[apko]}") (goal < 150 MB) |"
+[ -n "${APKO_BEFORE:-}" ] && echo "| \`apko build\` vs the same build by APKO_BEFORE (layer bytes $SAME_BYTES) | ${WALL[apko]} s | ${WALL[before]} s | $(ratio "${WALL[apko]}" "${WALL[before]}") | | $(mb "${RSS[apko]}") vs $(mb "${RSS[before]}") |"
+[ -n "${BIG_MB:-}" ] && echo "| \`apko build\` of a ${BIG_MB} MB image (100 packages), one run | ${WALL[big]} s | | | RSS < 150 MB | $(mb "${RSS[big]}") |"
 echo "| same image from http://127.0.0.1, ${LATENCY_MS} ms per request, vs local build | ${WALL[apko_http]} s | ${WALL[apko]} s | $(ratio "${WALL[apko_http]}" "${WALL[apko]}") | <= 1.3 | $(mb "${RSS[apko_http]}") |"
 echo "| \`melange index\`, 2,000 packages, vs \`apk index\` | ${WALL[melange_index]} s | ${WALL[apk_index]} s | $(ratio "${WALL[melange_index]}" "${WALL[apk_index]}") | | $(mb "${RSS[melange_index]}") |"
 echo "| \`melange index\` after 1 of 2,000 changed, vs a full \`apk index\` | ${WALL[melange_reindex]} s | ${WALL[apk_index]} s | $(ratio "${WALL[melange_reindex]}" "${WALL[apk_index]}") | <= 0.05 | $(mb "${RSS[melange_reindex]}") |"
