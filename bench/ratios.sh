@@ -26,10 +26,12 @@ MKAPK=$(realpath "${MA_MKAPK:-build/tests/ma-mkapk}")
 BENCH_DIR=${BENCH_DIR:-${TMPDIR:-/tmp}/ma-bench}
 LATENCY_MS=${LATENCY_MS:-50}
 mkdir -p "$BENCH_DIR"
+[ -n "${APKO_BEFORE:-}" ] && APKO_BEFORE=$(realpath "$APKO_BEFORE")
 work=$(mktemp -d "${TMPDIR:-/tmp}/ma-ratios.XXXXXX")
 server=
 cleanup() { [ -n "$server" ] && kill "$server" 2>/dev/null; rm -rf "$work"; }
 trap cleanup EXIT
+mkdir -p "$work/run"
 export SOURCE_DATE_EPOCH=1700000000
 
 ELF=$BENCH_DIR/elf-repo IDX=$BENCH_DIR/index-repo
@@ -43,7 +45,8 @@ measure() {
   local walls=() rsss=()
   for ((r = 0; r < RUNS; r++)); do
     [ -n "${BEFORE:-}" ] && eval "$BEFORE"
-    /usr/bin/time -v -o "$work/time" "$@" >/dev/null 2>"$work/err" || { cat "$work/err" >&2; exit 1; }
+    # from $work: apko writes its SBOMs into the working directory
+    (cd "$work/run" && /usr/bin/time -v -o "$work/time" "$@" >/dev/null 2>"$work/err") || { cat "$work/err" >&2; exit 1; }
     walls+=("$(awk -F': ' '/Elapsed \(wall clock\)/ {n = split($2, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s}' "$work/time")")
     rsss+=("$(awk -F': ' '/Maximum resident set size/ {print $2}' "$work/time")")
   done
