@@ -1,4 +1,5 @@
-// An in-memory root filesystem: the image being assembled before it becomes a layer.
+// A root filesystem being assembled before it becomes a layer: metadata in memory, file
+// contents in memory or spilled to disk.
 //
 // Nodes are directories, regular files, symlinks, hard links (to another path in the
 // tree), character/block devices and fifos, each with mode (incl. setuid/setgid/sticky),
