@@ -6,6 +6,7 @@
 #include "apk/package_writer.hpp"
 #include "apk/arch.hpp"
 #include "apk/repo_index.hpp"
+#include "base/log.hpp"
 #include "melange/commands.hpp"
 
 namespace melange_app {
@@ -44,7 +45,15 @@ cli::Command index_command() {
                 u.arch = a.apk;
               }
               u.key = key ? &sk : nullptr;
-              TRY_ASSIGN(apk::IndexUpdateStats st, apk::update_index(u));
+              base::PhaseLine line;
+              if (line.live())
+                u.progress = [&line](size_t done, size_t total, size_t read) {
+                  line.update("index: " + std::to_string(done) + "/" + std::to_string(total) + " packages, " +
+                              std::to_string(read) + " read, " + std::to_string(done - read) + " unchanged");
+                };
+              auto updated = apk::update_index(u);
+              line.clear();
+              TRY_ASSIGN(apk::IndexUpdateStats st, std::move(updated));
               spdlog::info("wrote {}: {} packages ({} read, {} unchanged, {} kept from source)", o->output, st.total,
                            st.read, st.reused, st.kept);
               return {};

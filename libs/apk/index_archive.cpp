@@ -32,13 +32,14 @@ bool is_signature_member(std::string_view gz) {
 base::Result<IndexArchive> read_index_archive(std::string_view bytes, std::string_view origin,
                                               const IndexReadOptions& opts) {
   std::string o(origin);
-  auto members = archive::find_gzip_members(bytes);
+  // Only the first member is looked for: the body is inflated once, below.
+  auto members = archive::find_gzip_members(bytes, 1);
   if (!members) return fail(ErrorCode::kFormat, o + ": not a gzip file: " + members.error().message);
   IndexArchive out;
   size_t body_offset = 0;
-  if (members->size() >= 2 && is_signature_member(bytes.substr(0, (*members)[0].length))) {
+  if ((*members)[0].length < bytes.size() && is_signature_member(bytes.substr(0, (*members)[0].length))) {
     TRY_ASSIGN(out.signatures, read_signature_member(bytes.substr(0, (*members)[0].length), o));
-    body_offset = (*members)[1].offset;
+    body_offset = (*members)[0].length;
   }
   std::string_view body = bytes.substr(body_offset);
   if (opts.signature == SignaturePolicy::kRequire) {

@@ -68,21 +68,49 @@ base::Result<Package> Package::load(const std::filesystem::path& path, const Pac
   return parse(std::move(bytes), path.string(), opts);
 }
 
+namespace {
+
+// Is this gzip member a signature member (a tar whose first entry is .SIGN.*)?
+bool starts_with_signature(std::string_view gz) {
+  auto tar = archive::gunzip(gz, 1 << 20);
+  if (!tar) return false;
+  archive::TarReader reader(*tar);
+  archive::TarEntry e;
+  std::string_view data;
+  return reader.next(&e, &data) && is_signature_entry_name(e.name);
+}
+
+}  // namespace
+
 base::Result<Package> Package::parse(std::string bytes, std::string origin, const PackageReadOptions& opts) {
   Package p;
   p.bytes_ = std::move(bytes);
   p.origin_ = std::move(origin);
   const std::string& o = p.origin_;
-  auto members = archive::find_gzip_members(p.bytes_);
-  if (!members) return fail(ErrorCode::kFormat, o + ": not an apk: " + members.error().message);
-  if (members->size() < 2 || members->size() > 3)
+  // [signature] control data: the first member is the signature when its tar starts with a
+  // .SIGN.* entry. The data member is everything after the control member; it is not inflated
+  // here (datahash binds its bytes, for_each_entry() and the installer inflate it as exactly
+  // one member).
+  const std::string_view all(p.bytes_);
+  auto first = archive::find_gzip_members(all, 1);
+  if (!first) return fail(ErrorCode::kFormat, o + ": not an apk: " + first.error().message);
+  std::vector<archive::GzipMember> parts = *first;
+  if (starts_with_signature(all.substr(parts[0].offset, parts[0].length))) {
+    const size_t at = parts[0].offset + parts[0].length;
+    auto second = archive::find_gzip_members(all.substr(at), 1);
+    if (!second) return fail(ErrorCode::kFormat, o + ": not an apk: " + second.error().message);
+    parts.push_back({at + (*second)[0].offset, (*second)[0].length});
+  }
+  const size_t data_at = parts.back().offset + parts.back().length;
+  if (data_at >= all.size())
     return fail(ErrorCode::kFormat,
-                o + ": not an apk: expected 2 or 3 gzip streams, found " + std::to_string(members->size()));
-  size_t ci = members->size() - 2;
-  p.control_offset_ = (*members)[ci].offset;
-  p.control_length_ = (*members)[ci].length;
-  p.data_offset_ = (*members)[ci + 1].offset;
-  p.data_length_ = (*members)[ci + 1].length;
+                o + ": not an apk: expected 2 or 3 gzip streams, found " + std::to_string(parts.size()));
+  size_t ci = parts.size() - 1;
+  p.control_offset_ = parts[ci].offset;
+  p.control_length_ = parts[ci].length;
+  p.data_offset_ = data_at;
+  p.data_length_ = all.size() - data_at;
+  auto* members = &parts;
 
   if (ci == 1) {
     auto sig = std::string_view(p.bytes_).substr((*members)[0].offset, (*members)[0].length);
@@ -140,7 +168,7 @@ std::string_view Package::control_member() const {
 std::string_view Package::data_member() const { return std::string_view(bytes_).substr(data_offset_, data_length_); }
 
 base::Status Package::for_each_entry(const EntryFn& fn, size_t max_data_size) const {
-  auto tar = archive::gunzip(data_member(), max_data_size);
+  auto tar = archive::gunzip_member(data_member(), max_data_size);
   if (!tar) return fail(ErrorCode::kFormat, origin_ + ": data stream: " + tar.error().message);
   archive::TarReader reader(*tar);
   archive::TarEntry e;

@@ -128,6 +128,7 @@ base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
     stamp.checksum = info.checksum;
     new_stamps[fname] = stamp;
     entries[entry_key(info)] = std::move(info);
+    if (u.progress) u.progress(stats.read + stats.reused, u.packages.size(), stats.read);
   }
   if (u.merge) {
     for (const auto& p : previous) {

@@ -20,6 +20,7 @@
 #pragma once
 
 #include <filesystem>
+#include <functional>
 #include <optional>
 #include <string>
 #include <vector>
@@ -38,6 +39,8 @@ struct IndexUpdate {
   const SigningKey* key = nullptr;
   std::string description;
   int64_t mtime = 0;
+  // Called after each input package: (inputs done, inputs in all, package files read so far).
+  std::function<void(size_t, size_t, size_t)> progress;
 };
 
 struct IndexUpdateStats {

@@ -4,6 +4,9 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
+#include <atomic>
+#include <condition_variable>
+#include <mutex>
 #include <thread>
 
 #include "apk/dependency.hpp"
@@ -16,6 +19,8 @@
 #include "archive/sink.hpp"
 #include "base/fs.hpp"
 #include "base/interrupt.hpp"
+#include "base/log.hpp"
+#include "base/ordered_pool.hpp"
 #include "base/hash.hpp"
 #include "base/strings.hpp"
 #include "oci/docker_tarball.hpp"
@@ -25,6 +30,40 @@
 #include "sbom/image_sbom.hpp"
 
 namespace apko {
+
+namespace {
+
+constexpr unsigned kRemoteFetchers = 6;
+
+// Passes compressed layer bytes through and shows how far the layer is.
+class LayerProgress : public archive::Sink {
+ public:
+  LayerProgress(archive::Sink& out, std::string name)
+      : out_(out), name_(std::move(name)), start_(base::elapsed_seconds()) {}
+  void watch(const archive::GzipSink* gz) { gz_ = gz; }
+  base::Status write(std::string_view data) override {
+    bytes_ += data.size();
+    line_.update(text());
+    return out_.write(data);
+  }
+  void done() { line_.done(text()); }
+
+ private:
+  std::string text() const {
+    const double secs = std::max(1e-3, base::elapsed_seconds() - start_);
+    const uint64_t in = gz_ ? gz_->bytes_in() : 0;
+    return name_ + ": " + base::human_bytes(in) + " of tar, " + base::human_bytes(bytes_) + " compressed, " +
+           base::human_bytes(uint64_t(double(in) / secs)) + "/s";
+  }
+  archive::Sink& out_;
+  const archive::GzipSink* gz_ = nullptr;
+  std::string name_;
+  double start_;
+  uint64_t bytes_ = 0;
+  base::PhaseLine line_;
+};
+
+}  // namespace
 
 std::map<std::string, std::string> parse_os_release(std::string_view text) {
   std::map<std::string, std::string> out;
@@ -44,14 +83,65 @@ base::Result<AssembledRoot> assemble_rootfs(const Plan& plan, size_t arch_index,
   AssembledRoot root;
   TRY(rootfs::add_base_skeleton(root.tree, 0));
   unsigned threads = opts.threads ? opts.threads : std::max(1u, std::thread::hardware_concurrency());
-  TRY(a.repos->prefetch(a.packages, threads));
+  // Remote packages: downloads wait on the network, not the CPU, so more of them run at once.
+  const bool remote = std::any_of(a.packages.begin(), a.packages.end(), [&](size_t id) { return a.repos->is_remote(id); });
+  const unsigned workers = remote ? std::max(threads, kRemoteFetchers) : threads;
+  TRY(a.repos->prefetch(a.packages, workers));
+  // File contents go to an anonymous temporary file, not memory: the tree holds metadata only.
+  TRY_ASSIGN(root.spill, rootfs::SpillFile::create());
+  // Workers fetch, verify and inflate packages ahead of the installer (a few at most, so memory
+  // stays bounded by the largest packages); the installer places them in install order.
+  struct Prepared {
+    apk::Package pkg;
+    rootfs::PreparedData data;
+  };
+  // Downloads may run `workers` at a time, but inflating (CPU and a buffer the size of the
+  // package's data) only `threads` at a time, each with a buffer reused from package to package.
+  std::atomic<uint64_t> fetched_bytes{0};
+  std::mutex scratch_mu;
+  std::condition_variable scratch_cv;
+  std::vector<std::string> scratch(std::min<size_t>(threads, a.packages.size() + 1));
+  std::vector<std::string*> free_scratch;
+  for (auto& s : scratch) free_scratch.push_back(&s);
+  base::OrderedPool<base::Result<Prepared>> pool(
+      a.packages.size(), workers, workers + 2, [&](size_t i) -> base::Result<Prepared> {
+        TRY(base::check_interrupted("fetching packages"));
+        TRY_ASSIGN(apk::Package pkg, a.repos->fetch_package(a.packages[i]));
+        fetched_bytes += pkg.bytes().size();
+        std::string* buf;
+        {
+          std::unique_lock<std::mutex> lock(scratch_mu);
+          scratch_cv.wait(lock, [&] { return !free_scratch.empty(); });
+          buf = free_scratch.back();
+          free_scratch.pop_back();
+        }
+        auto data = rootfs::prepare_data(pkg, root.spill, buf);
+        {
+          std::lock_guard<std::mutex> lock(scratch_mu);
+          free_scratch.push_back(buf);
+        }
+        scratch_cv.notify_one();
+        if (!data) return tl::unexpected(std::move(data).error());
+        return Prepared{std::move(pkg), std::move(*data)};
+      });
   rootfs::Installer inst(root.tree);
-  for (size_t id : a.packages) {
+  const double started = base::elapsed_seconds();
+  base::PhaseLine line;
+  const size_t total = a.packages.size();
+  uint64_t tar_bytes = 0;
+  for (size_t i = 0; i < total; ++i) {
     TRY(base::check_interrupted("installing packages"));
-    TRY_ASSIGN(apk::Package pkg, a.repos->fetch_package(id));
-    root.newest_builddate = std::max<int64_t>(root.newest_builddate, pkg.info().build_time);
-    TRY(inst.install(pkg));
+    TRY_ASSIGN(Prepared p, pool.next());
+    root.newest_builddate = std::max<int64_t>(root.newest_builddate, p.pkg.info().build_time);
+    TRY(inst.install(p.pkg, p.data));
+    tar_bytes += p.data.tar_bytes;
+    line.update("packages: " + std::to_string(i + 1) + "/" + std::to_string(total) + " fetched and installed, " +
+                base::human_bytes(fetched_bytes.load()) + " read, " + base::human_bytes(tar_bytes) + " unpacked");
   }
+  line.done("packages: " + std::to_string(total) + " installed, " + base::human_bytes(fetched_bytes.load()) + " read, " +
+            base::human_bytes(tar_bytes) + " unpacked");
+  spdlog::debug("{}: {} packages fetched, verified, inflated ({} workers) and installed in {:.2f} s", a.arch.apk, total,
+                workers, base::elapsed_seconds() - started);
   root.epoch = build_epoch({opts.source_date_epoch, opts.build_date, root.newest_builddate});
   rootfs::DbOptions db;
   db.arch = a.arch.apk;
@@ -75,11 +165,14 @@ base::Result<oci::Layer> write_layer_file(const rootfs::Tree& tree, const std::f
   archive::FdSink fsink(fd, archive::FdOwnership::kOwn, file.string());
   archive::HashSink compressed(base::HashAlgo::kSha256, &fsink);
   // One libdeflate member per 1 MiB block: ~2.7x faster than one zlib member (bench/gzip_bench.cpp).
-  archive::GzipSink gz(compressed, 6, 1 << 20, threads, archive::GzipMembers::kPerBlock);
+  LayerProgress progress(compressed, "layer " + file.filename().string());
+  archive::GzipSink gz(progress, 6, 1 << 20, threads, archive::GzipMembers::kPerBlock);
+  progress.watch(&gz);
   archive::HashSink uncompressed(base::HashAlgo::kSha256, &gz);
   TRY(base::check_interrupted("writing " + file.string()));
   TRY_ASSIGN(rootfs::LayerStats st, rootfs::write_layer(tree, uncompressed, filter, parent_mtime));
   TRY(gz.finish());
+  progress.done();
   TRY(base::check_interrupted("writing " + file.string()));
   oci::Layer l;
   l.diff_id = "sha256:" + base::to_hex(uncompressed.digest());
@@ -199,7 +292,9 @@ base::Result<BuildResult> build_images(const Plan& plan, const BuildOptions& opt
     TRY_ASSIGN(auto annotations, image_annotations(plan.config, opts.annotations, opts.vcs_url, ai.epoch));
     std::string fname = arch.oci_name();
     std::replace(fname.begin(), fname.end(), '/', '-');
+    const double layer_start = base::elapsed_seconds();
     auto layers = write_image_layers(plan.config, *root, blob_dir, "layer-" + fname, threads, &ai.layer_stats);
+    spdlog::debug("{}: layer tar, gzip and digests in {:.2f} s", arch.apk, base::elapsed_seconds() - layer_start);
     if (!layers) return tl::unexpected(layers.error().context(arch.apk));
     TRY_ASSIGN(oci::ImageConfigSpec spec, image_config_spec(plan.config, root->tree, arch, ai.epoch, annotations));
     if (!spec.history.empty()) spec.history = layer_history(spec.history.front(), layers->size(), annotations);

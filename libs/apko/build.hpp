@@ -16,6 +16,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <memory>
 #include <string>
 #include <utility>
 #include <vector>
@@ -31,6 +32,7 @@
 namespace apko {
 
 struct AssembledRoot {
+  std::shared_ptr<rootfs::SpillFile> spill;  // the packages' file contents (the tree refers to it)
   rootfs::Tree tree;
   std::vector<apk::InstalledPackage> installed;  // install order
   int64_t newest_builddate = 0;

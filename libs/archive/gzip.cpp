@@ -2,6 +2,7 @@
 
 #include <algorithm>
 #include <memory>
+#include <optional>
 
 #include <libdeflate.h>
 #include <zlib.h>
@@ -73,12 +74,16 @@ void put_le32(std::string* s, uint32_t v) {
 }  // namespace
 
 base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file) {
+  return find_gzip_members(file, SIZE_MAX);
+}
+
+base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file, size_t count) {
   Inflater inf;
   if (!inf.ok) return base::fail(base::ErrorCode::kInternal, "zlib: inflateInit2 failed");
   if (file.empty()) return gz_error(0, "empty input");
   std::vector<GzipMember> members;
   size_t off = 0;
-  while (off < file.size()) {
+  while (off < file.size() && members.size() < count) {
     TRY_ASSIGN(size_t len, inflate_member(inf, file, off, nullptr, 0));
     members.push_back({off, len});
     off += len;
@@ -86,7 +91,37 @@ base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file) {
   return members;
 }
 
+namespace {
+
+// One member whose trailer (ISIZE) gives the output size: libdeflate inflates it in one
+// pass into a buffer of exactly that size (about 3x zlib, and no growing buffer). Anything
+// else - several members, output of 4 GiB or more, a trailer that lies, corrupt data - is
+// left to zlib's path, which inflates member by member and reports the errors.
+bool gunzip_sized(std::string_view gz, size_t max_output, std::string* out) {
+  if (gz.size() < 18) return false;
+  const auto* t = reinterpret_cast<const uint8_t*>(gz.data() + gz.size() - 4);
+  const size_t isize = size_t(t[0]) | size_t(t[1]) << 8 | size_t(t[2]) << 16 | size_t(t[3]) << 24;
+  // Deflate expands at most ~1032:1; a larger claim is a lie not worth allocating for.
+  if (isize > max_output || isize / 1032 > gz.size()) return false;
+  thread_local std::unique_ptr<libdeflate_decompressor, decltype(&libdeflate_free_decompressor)> d(
+      libdeflate_alloc_decompressor(), &libdeflate_free_decompressor);
+  if (!d) return false;
+  out->resize(isize);  // shrinking or growing keeps the bytes already there: no refill
+  size_t in_used = 0, out_used = 0;
+  auto rc = libdeflate_gzip_decompress_ex(d.get(), gz.data(), gz.size(), out->data(), out->size(), &in_used, &out_used);
+  return rc == LIBDEFLATE_SUCCESS && in_used == gz.size() && out_used == isize;
+}
+
+std::optional<std::string> gunzip_sized(std::string_view gz, size_t max_output) {
+  std::string out;
+  if (!gunzip_sized(gz, max_output, &out)) return std::nullopt;
+  return out;
+}
+
+}  // namespace
+
 base::Result<std::string> gunzip(std::string_view gz, size_t max_output) {
+  if (auto fast = gunzip_sized(gz, max_output)) return std::move(*fast);
   Inflater inf;
   if (!inf.ok) return base::fail(base::ErrorCode::kInternal, "zlib: inflateInit2 failed");
   if (gz.empty()) return gz_error(0, "empty input");
@@ -96,6 +131,23 @@ base::Result<std::string> gunzip(std::string_view gz, size_t max_output) {
     TRY_ASSIGN(size_t len, inflate_member(inf, gz, off, &out, max_output));
     off += len;
   }
+  return out;
+}
+
+base::Status gunzip_member(std::string_view gz, size_t max_output, std::string* out) {
+  if (gunzip_sized(gz, max_output, out)) return base::ok();
+  out->clear();
+  Inflater inf;
+  if (!inf.ok) return base::fail(base::ErrorCode::kInternal, "zlib: inflateInit2 failed");
+  if (gz.empty()) return gz_error(0, "empty input");
+  TRY_ASSIGN(size_t len, inflate_member(inf, gz, 0, out, max_output));
+  if (len != gz.size()) return gz_error(len, "unexpected bytes after the member (" + std::to_string(gz.size() - len) + ")");
+  return base::ok();
+}
+
+base::Result<std::string> gunzip_member(std::string_view gz, size_t max_output) {
+  std::string out;
+  TRY(gunzip_member(gz, max_output, &out));
   return out;
 }
 

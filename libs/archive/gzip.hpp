@@ -2,7 +2,9 @@
 //
 // An .apk is 2-3 gzip members back to back (signature, control, data) and its signature
 // and checksums cover the compressed bytes of single members, so find_gzip_members()
-// reports where each member starts and ends. gunzip() inflates one or several members.
+// reports where each member starts and ends. gunzip() inflates one or several members;
+// a single member whose trailer gives its size (every apk data member) is inflated by
+// libdeflate in one pass into a buffer of that size, everything else by zlib.
 //
 // gzip_compress() writes ONE member with a fixed header: MTIME 0, XFL 2 for levels >= 8,
 // 4 for levels < 2, else 0, OS 255 (unknown). Same input and level give the same bytes
@@ -31,10 +33,18 @@ struct GzipMember {
 // Splits a file of concatenated gzip members. Errors on truncation, corruption or
 // trailing bytes that are not a gzip member.
 base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file);
+// Only the first `count` members (fewer if the file has fewer); what follows them is not
+// read at all (an apk's data member need not be inflated to find its control member).
+base::Result<std::vector<GzipMember>> find_gzip_members(std::string_view file, size_t count);
 
 // Inflates one or several members into their concatenated output; errors when the
 // output would exceed `max_output` bytes.
 base::Result<std::string> gunzip(std::string_view gz, size_t max_output = SIZE_MAX);
+// Exactly one member: bytes after it are an error (an apk's data member).
+base::Result<std::string> gunzip_member(std::string_view gz, size_t max_output = SIZE_MAX);
+// The same into `out`, replacing its content but reusing its memory (a worker inflating
+// package after package touches no fresh pages).
+base::Status gunzip_member(std::string_view gz, size_t max_output, std::string* out);
 
 enum class GzipLevel : int { kFast = 1, kDefault = 6, kBest = 9 };
 

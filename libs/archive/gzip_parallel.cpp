@@ -2,6 +2,10 @@
 
 #include <algorithm>
 #include <atomic>
+#include <condition_variable>
+#include <deque>
+#include <memory>
+#include <mutex>
 #include <thread>
 #include <vector>
 
@@ -128,12 +132,98 @@ std::string gzip_parallel(std::string_view data, int level, size_t block_size, u
   return out;
 }
 
+// kPerBlock blocks compressed by long-lived workers, results taken in submission order.
+struct GzipSink::Pipeline {
+  struct Job {
+    std::string in, out;
+    bool claimed = false, done = false;
+  };
+  Pipeline(int level, unsigned threads) : max_inflight(2 * size_t(threads)) {
+    for (unsigned t = 0; t < threads; ++t)
+      workers.emplace_back([this, level] {
+        std::unique_lock<std::mutex> lock(mu);
+        while (true) {
+          Job* job = nullptr;
+          cv.wait(lock, [&] {
+            if (stop) return true;
+            for (auto& j : jobs)
+              if (!j->claimed) {
+                job = j.get();
+                return true;
+              }
+            return false;
+          });
+          if (!job) return;
+          job->claimed = true;
+          lock.unlock();
+          std::string out = gzip_compress(job->in, level);
+          lock.lock();
+          job->out = std::move(out);
+          job->in.clear();
+          job->in.shrink_to_fit();
+          job->done = true;
+          cv.notify_all();
+        }
+      });
+  }
+  ~Pipeline() {
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      stop = true;
+    }
+    cv.notify_all();
+    for (auto& w : workers) w.join();
+  }
+  // Writes finished blocks at the front, in order; waits until at most `keep` are in flight.
+  base::Status drain(Sink& out, size_t keep) {
+    std::unique_lock<std::mutex> lock(mu);
+    while (!jobs.empty()) {
+      if (!jobs.front()->done) {
+        if (jobs.size() <= keep) break;
+        cv.wait(lock, [&] { return jobs.front()->done; });
+      }
+      std::unique_ptr<Job> j = std::move(jobs.front());
+      jobs.pop_front();
+      lock.unlock();
+      TRY(out.write(j->out));
+      lock.lock();
+    }
+    return base::ok();
+  }
+  void submit(std::string block) {
+    auto j = std::make_unique<Job>();
+    j->in = std::move(block);
+    {
+      std::lock_guard<std::mutex> lock(mu);
+      jobs.push_back(std::move(j));
+    }
+    cv.notify_all();
+  }
+
+  size_t max_inflight;
+  std::mutex mu;
+  std::condition_variable cv;
+  std::deque<std::unique_ptr<Job>> jobs;
+  bool stop = false;
+  std::vector<std::thread> workers;
+};
+
 GzipSink::GzipSink(Sink& out, int level, size_t block_size, unsigned threads, GzipMembers members)
     : out_(out),
       level_(std::clamp(level, 1, 9)),
       block_size_(std::max<size_t>(block_size, 1)),
       threads_(resolve_threads(threads)),
-      members_(members) {}
+      members_(members) {
+  if (members_ == GzipMembers::kPerBlock && threads_ > 1) pipe_ = std::make_unique<Pipeline>(level_, threads_);
+}
+
+GzipSink::~GzipSink() = default;
+
+base::Status GzipSink::pipe_block(std::string block) {
+  TRY(pipe_->drain(out_, pipe_->max_inflight - 1));
+  pipe_->submit(std::move(block));
+  return base::ok();
+}
 
 base::Status GzipSink::flush_batch(std::string_view batch, bool final) {
   if (members_ == GzipMembers::kPerBlock) {
@@ -166,6 +256,23 @@ base::Status GzipSink::flush_batch(std::string_view batch, bool final) {
 base::Status GzipSink::write(std::string_view data) {
   if (finished_) return base::fail(base::ErrorCode::kInternal, "gzip stream: write after finish()");
   total_in_ += data.size();
+  if (pipe_) {
+    // Blocks at every block_size_ from the start of the stream, as the batched form cuts them;
+    // the last one (even when full) waits for finish().
+    while (!data.empty()) {
+      if (buffer_.size() == block_size_) {
+        std::string full;
+        full.reserve(block_size_);
+        std::swap(full, buffer_);
+        TRY(pipe_block(std::move(full)));
+      }
+      if (buffer_.capacity() < block_size_) buffer_.reserve(block_size_);
+      size_t take = std::min(block_size_ - buffer_.size(), data.size());
+      buffer_.append(data.substr(0, take));
+      data.remove_prefix(take);
+    }
+    return base::ok();
+  }
   size_t batch = block_size_ * threads_;
   // Keep at least one byte buffered so that the final block is always compressed by finish().
   if (buffer_.empty()) {
@@ -189,6 +296,12 @@ base::Status GzipSink::write(std::string_view data) {
 base::Status GzipSink::finish() {
   if (finished_) return base::fail(base::ErrorCode::kInternal, "gzip stream finished twice");
   finished_ = true;
+  if (pipe_) {
+    if (!buffer_.empty() || total_in_ == 0) TRY(pipe_block(std::move(buffer_)));
+    header_done_ = true;
+    buffer_.clear();
+    return pipe_->drain(out_, 0);
+  }
   TRY(flush_batch(buffer_, true));
   buffer_.clear();
   if (members_ == GzipMembers::kPerBlock) return base::ok();

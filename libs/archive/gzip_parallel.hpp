@@ -20,6 +20,7 @@
 
 #include <cstddef>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <string_view>
 
@@ -37,16 +38,24 @@ std::string gzip_parallel(std::string_view data, int level = 6, size_t block_siz
 // Streaming form: buffers up to threads*block_size bytes, compresses full batches in
 // parallel and writes the compressed bytes to `out` in order. finish() compresses the
 // rest and writes the trailer; after it no writes are accepted.
+// With kPerBlock (and threads > 1) the compression is pipelined instead: every full block
+// goes to `threads` long-lived workers while the caller goes on producing the next ones
+// (at most 2*threads blocks in flight); compressed blocks are written to `out` in order,
+// on the caller's thread, from write() and finish(). Same bytes as the batched form.
 class GzipSink : public Sink {
  public:
   GzipSink(Sink& out, int level = 6, size_t block_size = 1 << 20, unsigned threads = 0,
            GzipMembers members = GzipMembers::kOne);
+  ~GzipSink() override;
   base::Status write(std::string_view data) override;
   base::Status finish();
   uint64_t bytes_in() const { return total_in_; }
 
  private:
   base::Status flush_batch(std::string_view batch, bool final);
+  struct Pipeline;
+  base::Status pipe_block(std::string block);
+  std::unique_ptr<Pipeline> pipe_;
 
   Sink& out_;
   int level_;

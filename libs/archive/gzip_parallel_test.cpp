@@ -146,5 +146,21 @@ TEST(GzipParallel, MemberPerBlock) {
   }
 }
 
+// The pipelined kPerBlock sink cuts at every block from the stream's start, the last block
+// (even when full) compressed by finish(): the batched form's bytes for any write pattern.
+TEST(GzipSink, PipelinedBlocksAtExactMultiples) {
+  const size_t block = 4096;
+  const std::string data = random_bytes(3 * block);
+  const std::string want = gzip_parallel(data, 6, block, 1, GzipMembers::kPerBlock);
+  for (size_t piece : {size_t(1), block - 1, block, block + 1, 3 * block}) {
+    StringSink s;
+    GzipSink g(s, 6, block, 2, GzipMembers::kPerBlock);
+    for (size_t off = 0; off < data.size(); off += piece) ASSERT_TRUE(g.write(std::string_view(data).substr(off, piece)));
+    ASSERT_TRUE(g.finish());
+    EXPECT_TRUE(s.data == want) << "writes of " << piece;
+    EXPECT_EQ(g.bytes_in(), data.size());
+  }
+}
+
 }  // namespace
 }  // namespace archive

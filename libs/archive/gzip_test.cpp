@@ -124,6 +124,13 @@ TEST(Gzip, BadInputGivesErrors) {
   ASSERT_FALSE(limited);
   EXPECT_NE(limited.error().message.find("limit"), std::string::npos);
   EXPECT_TRUE(gunzip(gz, 20000));
+  // The trailer's size is what the one-pass inflate trusts for its buffer: a trailer that
+  // lies (smaller, larger, or absurd) is still an error, never a short or padded output.
+  for (uint32_t lie : {19999u, 20001u, 0xffffffffu}) {
+    std::string liar = gz;
+    for (int i = 0; i < 4; ++i) liar[liar.size() - 4 + i] = char((lie >> (8 * i)) & 0xff);
+    EXPECT_FALSE(gunzip(liar)) << lie;
+  }
 }
 
 }  // namespace

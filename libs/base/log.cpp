@@ -4,6 +4,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <chrono>
 #include <cstdio>
 #include <cstdlib>
 
@@ -44,6 +45,40 @@ void progress_done() {
     std::fflush(stderr);
     g_progress_open = false;
   }
+}
+
+double elapsed_seconds() {
+  static const auto start = std::chrono::steady_clock::now();
+  return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+}
+
+PhaseLine::PhaseLine() : live_(interactive_terminal() && spdlog::should_log(spdlog::level::info)) {}
+
+PhaseLine::~PhaseLine() { clear(); }
+
+void PhaseLine::clear() {
+  if (open_) {
+    std::fprintf(stderr, "\r\033[K");
+    std::fflush(stderr);
+    open_ = false;
+  }
+}
+
+void PhaseLine::update(std::string_view text) {
+  if (!live_) return;
+  const double now = elapsed_seconds();
+  if (open_ && now - last_ < 0.1) return;
+  last_ = now;
+  std::fprintf(stderr, "\r\033[K%.*s", int(text.size()), text.data());
+  std::fflush(stderr);
+  open_ = true;
+}
+
+void PhaseLine::done(std::string_view text) {
+  if (!live_) return;
+  std::fprintf(stderr, "\r\033[K%.*s\n", int(text.size()), text.data());
+  std::fflush(stderr);
+  open_ = false;
 }
 
 }  // namespace base

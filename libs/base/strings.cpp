@@ -1,5 +1,7 @@
 #include "base/strings.hpp"
 
+#include <cstdio>
+
 #include <charconv>
 
 namespace base {
@@ -61,6 +63,15 @@ std::string printable(std::string_view s) {
     }
   }
   return out;
+}
+
+std::string human_bytes(uint64_t n) {
+  char buf[32];
+  if (n < 1000) std::snprintf(buf, sizeof buf, "%llu B", static_cast<unsigned long long>(n));
+  else if (n < 1000ull * 1000) std::snprintf(buf, sizeof buf, "%.1f KB", double(n) / 1e3);
+  else if (n < 1000ull * 1000 * 1000) std::snprintf(buf, sizeof buf, "%.1f MB", double(n) / 1e6);
+  else std::snprintf(buf, sizeof buf, "%.2f GB", double(n) / 1e9);
+  return buf;
 }
 
 }  // namespace base

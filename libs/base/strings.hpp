@@ -1,6 +1,7 @@
 // String helpers over std::string_view (no allocation unless the result needs it).
 #pragma once
 
+#include <cstdint>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -14,5 +15,7 @@ bool parse_int64(std::string_view s, long long* out);
 // `s` fit for a one-line message: control bytes (line breaks, NUL, escape sequences) and
 // backslashes become C escapes (\n, \x1b, \\); everything else, UTF-8 included, is kept.
 std::string printable(std::string_view s);
+// "812 B", "4.0 KB", "93.8 MB", "1.20 GB" (decimal units, for progress lines).
+std::string human_bytes(uint64_t n);
 
 }  // namespace base

@@ -19,4 +19,11 @@ TEST(Split, KeepsEmptyFields) {
 }
 
 }  // namespace
+TEST(Strings, HumanBytes) {
+  EXPECT_EQ(base::human_bytes(812), "812 B");
+  EXPECT_EQ(base::human_bytes(4000), "4.0 KB");
+  EXPECT_EQ(base::human_bytes(93826560), "93.8 MB");
+  EXPECT_EQ(base::human_bytes(1200000000), "1.20 GB");
+}
+
 }  // namespace base

@@ -167,6 +167,10 @@ base::Result<apk::Package> RepositorySet::fetch_remote(size_t id, const std::str
   return pkg;
 }
 
+bool RepositorySet::is_remote(size_t id) const {
+  return id < universe_.size() && fetch::is_remote(opts_.mirrors.rewrite(package_url(id)));
+}
+
 base::Result<apk::Package> RepositorySet::fetch_package(size_t id) const {
   if (id >= universe_.size())
     return base::fail(base::ErrorCode::kInternal, "package id " + std::to_string(id) + " out of range");

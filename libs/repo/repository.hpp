@@ -59,7 +59,10 @@ class RepositorySet {
   // <repo url>/<arch>/<name>-<version>.apk for a universe package id, before mirror
   // rewriting (may carry credentials: redact before showing it).
   std::string package_url(size_t id) const;
-  // The package, verified (see above). Errors name the package URL.
+  // Whether the package comes over the network (after mirror rewriting): callers fetch
+  // such packages with more threads than they have cores.
+  bool is_remote(size_t id) const;
+  // The package, verified (see above). Errors name the package URL. Thread-safe.
   base::Result<apk::Package> fetch_package(size_t id) const;
   // Downloads (and verifies) the remote packages among `ids` not yet in the cache,
   // `threads` at a time. Nothing to do without a cache dir or for local repositories.

@@ -33,11 +33,17 @@ base::Result<CpioStats> write_cpio(const Tree& tree, archive::Sink& out) {
   std::map<std::string, const Node*, std::less<>> files_so_far;
   std::map<std::string, uint32_t, std::less<>> names_of;  // target -> number of names
   std::map<std::string, bool, std::less<>> is_link;       // hard-link path -> stays a link
+  base::Status status;
   tree.walk([&](const std::string& path, const Node& n) {
     if (n.type == NodeType::kFile) files_so_far.emplace(path, &n);
-    if (n.type != NodeType::kHardlink) return;
+    if (n.type != NodeType::kHardlink || !status) return;
     auto t = files_so_far.find(n.link);
-    const bool link = t != files_so_far.end() && t->second->content.view() == n.content.view();
+    bool link = false;
+    if (t != files_so_far.end()) {
+      auto same = t->second->content.same_bytes(n.content);
+      if (!same) status = tl::unexpected(same.error());
+      link = same && *same;
+    }
     is_link[path] = link;
     if (link) names_of[n.link] += names_of.count(n.link) ? 1 : 2;
   });
@@ -46,7 +52,7 @@ base::Result<CpioStats> write_cpio(const Tree& tree, archive::Sink& out) {
   CpioStats stats;
   std::map<std::string, uint32_t, std::less<>> inode_of;  // linked target -> its inode
   uint32_t next_ino = 0;
-  base::Status status;
+  TRY(status);
   tree.walk([&](const std::string& path, const Node& n) {
     if (!status) return;
     archive::CpioEntry e;
@@ -56,6 +62,7 @@ base::Result<CpioStats> write_cpio(const Tree& tree, archive::Sink& out) {
     e.gid = n.meta.gid;
     e.mtime = n.meta.mtime;
     std::string_view data;
+    const Content* content = nullptr;
     if (n.type == NodeType::kHardlink && is_link[path]) {
       e.ino = inode_of.at(n.link);  // the target came first and carried the data
       e.nlink = names_of.at(n.link);
@@ -67,9 +74,9 @@ base::Result<CpioStats> write_cpio(const Tree& tree, archive::Sink& out) {
           inode_of.emplace(path, e.ino);
         }
       }
-      data = n.content.view();
+      content = &n.content;
       ++stats.files;
-      stats.content_bytes += data.size();
+      stats.content_bytes += n.content.size();
     } else {
       e.ino = ++next_ino;
       if (n.type == NodeType::kDir) e.nlink = 2;
@@ -81,7 +88,14 @@ base::Result<CpioStats> write_cpio(const Tree& tree, archive::Sink& out) {
     }
     if (!n.meta.xattrs.empty()) ++stats.xattrs_dropped;
     ++stats.entries;
-    status = w.add(e, data);
+    if (!content) {
+      status = w.add(e, data);
+    } else if (auto v = content->memory_view()) {
+      status = w.add(e, *v);
+    } else {
+      auto bytes = content->read();  // initramfs files: read whole (the cpio writer takes one piece)
+      status = bytes ? w.add(e, *bytes) : base::Status(tl::unexpected(bytes.error()));
+    }
   });
   TRY(status);
   TRY(w.finish());

@@ -57,7 +57,92 @@ bool is_script(std::string_view name) {
   return std::find(std::begin(kScripts), std::end(kScripts), name) != std::end(kScripts);
 }
 
+base::Error package_error(const apk::Package& pkg, const base::Error& e) {
+  return base::Error{e.code, "package " + pkg.info().nevr() + " (" + pkg.origin() + "): " + e.message};
+}
+
+base::Status check_name(const archive::TarEntry& e, const std::string& name) {
+  // The installed database is line-oriented: a line break in a name or link target would
+  // write records of the package's choosing.
+  for (std::string_view s : {std::string_view(name), std::string_view(e.linkname)})
+    if (s.find_first_of(std::string_view("\n\r\0", 3)) != std::string_view::npos)
+      return fail(ErrorCode::kInvalidInput, "line break or NUL in a file name or link target");
+  if (name[0] == '/') return fail(ErrorCode::kInvalidInput, "absolute path, outside the package root");
+  for (auto c : path_components(name))
+    if (c == "..") return fail(ErrorCode::kInvalidInput, "'..' in the path, outside the package root");
+  return base::ok();
+}
+
+base::Result<PreparedData> prepare(const apk::Package& pkg, const std::shared_ptr<SpillFile>& spill,
+                                   std::string* scratch) {
+  // Decompression bombs: the data may inflate to at most four times the installed size the
+  // package declares, plus 32 times its compressed size (tar headers of many small files
+  // compress well, but not that well), plus 64 MiB; its files' contents may not exceed twice
+  // the declared size plus 16 MiB (real packages stay below: `size` counts every file's bytes).
+  const uint64_t declared = pkg.info().installed_size;
+  const uint64_t max_tar =
+      std::min<uint64_t>(kMaxDataSize, 4 * declared + 32 * uint64_t(pkg.data_member().size()) + (uint64_t(64) << 20));
+  const uint64_t max_content = 2 * declared + (uint64_t(16) << 20);
+  // In memory, file contents are slices of the inflated buffer; spilled, the buffer is only
+  // needed until it is in the file.
+  std::shared_ptr<const std::string> data;
+  std::string fresh;
+  std::string* buf = spill && scratch ? scratch : &fresh;
+  if (auto st = archive::gunzip_member(pkg.data_member(), max_tar, buf); !st)
+    return fail(ErrorCode::kInvalidInput, "data stream: " + st.error().message + " (.PKGINFO declares size = " +
+                                              std::to_string(declared) + ")");
+  if (buf == &fresh) data = std::make_shared<const std::string>(std::move(fresh));
+  const std::string& tar = data ? *data : *buf;
+  uint64_t spill_base = 0;
+  if (spill) {
+    TRY_ASSIGN(spill_base, spill->append(tar));
+  }
+  PreparedData out;
+  out.tar_bytes = tar.size();
+  archive::TarReader reader(tar);
+  archive::TarEntry e;
+  std::string_view bytes;
+  bool leading = true;
+  uint64_t content = 0;
+  while (reader.next(&e, &bytes)) {
+    content += bytes.size();
+    if (content > max_content)
+      return fail(ErrorCode::kInvalidInput, "files hold more than " + std::to_string(max_content) +
+                                                " bytes, far beyond the declared size = " + std::to_string(declared));
+    std::string name = e.name;
+    while (name.size() > 1 && name.back() == '/') name.pop_back();
+    while (name.rfind("./", 0) == 0) name.erase(0, 2);
+    if (name.empty() || name == "." || name == "/") continue;
+    if (leading && name[0] == '.' && name.find('/') == std::string::npos) continue;  // .PKGINFO, .SIGN.*
+    leading = false;
+    const std::string context = "entry '" + base::printable(e.name) + "'";
+    TRY(with_context(check_name(e, name), context));
+    auto sha1 = apk::verify_entry_checksum(e, bytes);
+    if (!sha1) return tl::unexpected(sha1.error().context(context));
+    PreparedEntry p;
+    if (e.type == archive::EntryType::kFile) {
+      size_t offset = size_t(bytes.data() - tar.data());
+      p.content = spill ? Content::spilled(spill, spill_base + offset, bytes.size())
+                        : Content::slice(data, offset, bytes.size());
+    }
+    p.entry = std::move(e);
+    p.name = std::move(name);
+    p.sha1 = std::move(*sha1);
+    out.entries.push_back(std::move(p));
+    e = archive::TarEntry();
+  }
+  if (reader.error()) return fail(ErrorCode::kFormat, "data stream: " + reader.error()->message);
+  return out;
+}
+
 }  // namespace
+
+base::Result<PreparedData> prepare_data(const apk::Package& pkg, const std::shared_ptr<SpillFile>& spill,
+                                        std::string* scratch) {
+  auto r = prepare(pkg, spill, scratch);
+  if (!r) return tl::unexpected(package_error(pkg, r.error()));
+  return r;
+}
 
 // The installation of one package: tree changes in a transaction, bookkeeping staged
 // here and merged into the Installer only when every entry went in.
@@ -67,39 +152,9 @@ class PackageInstall {
     rec_.info = pkg.info();
   }
 
-  base::Status run() {
-    // Decompression bombs: the data may inflate to at most four times the installed size the
-    // package declares, plus 32 times its compressed size (tar headers of many small files
-    // compress well, but not that well), plus 64 MiB; its files' contents may not exceed twice
-    // the declared size plus 16 MiB (real packages stay below: `size` counts every file's bytes).
-    const uint64_t declared = pkg_.info().installed_size;
-    const uint64_t max_tar = std::min<uint64_t>(
-        kMaxDataSize, 4 * declared + 32 * uint64_t(pkg_.data_member().size()) + (uint64_t(64) << 20));
-    const uint64_t max_content = 2 * declared + (uint64_t(16) << 20);
-    auto tar = archive::gunzip(pkg_.data_member(), max_tar);
-    if (!tar)
-      return fail(ErrorCode::kInvalidInput, "data stream: " + tar.error().message + " (.PKGINFO declares size = " +
-                                                std::to_string(declared) + ")");
-    data_ = std::make_shared<const std::string>(std::move(*tar));
-    archive::TarReader reader(*data_);
-    archive::TarEntry e;
-    std::string_view data;
-    bool leading = true;
-    uint64_t content = 0;
-    while (reader.next(&e, &data)) {
-      content += data.size();
-      if (content > max_content)
-        return fail(ErrorCode::kInvalidInput, "files hold more than " + std::to_string(max_content) +
-                                                  " bytes, far beyond the declared size = " + std::to_string(declared));
-      std::string name = e.name;
-      while (name.size() > 1 && name.back() == '/') name.pop_back();
-      while (name.rfind("./", 0) == 0) name.erase(0, 2);
-      if (name.empty() || name == "." || name == "/") continue;
-      if (leading && name[0] == '.' && name.find('/') == std::string::npos) continue;  // .PKGINFO, .SIGN.*
-      leading = false;
-      TRY(with_context(entry(e, name, data), "entry '" + base::printable(e.name) + "'"));
-    }
-    if (reader.error()) return fail(ErrorCode::kFormat, "data stream: " + reader.error()->message);
+  base::Status run(const PreparedData& data) {
+    for (const auto& p : data.entries)
+      TRY(with_context(entry(p), "entry '" + base::printable(p.entry.name) + "'"));
     return base::ok();
   }
 
@@ -115,26 +170,18 @@ class PackageInstall {
   }
 
  private:
-  base::Status entry(const archive::TarEntry& e, const std::string& name, std::string_view data) {
-    // The installed database is line-oriented: a line break in a name or link target would
-    // write records of the package's choosing.
-    for (std::string_view s : {std::string_view(name), std::string_view(e.linkname)})
-      if (s.find_first_of(std::string_view("\n\r\0", 3)) != std::string_view::npos)
-        return fail(ErrorCode::kInvalidInput, "line break or NUL in a file name or link target");
-    if (name[0] == '/') return fail(ErrorCode::kInvalidInput, "absolute path, outside the package root");
-    for (auto c : path_components(name))
-      if (c == "..") return fail(ErrorCode::kInvalidInput, "'..' in the path, outside the package root");
-
+  base::Status entry(const PreparedEntry& p) {
+    const archive::TarEntry& e = p.entry;
+    const std::string& name = p.name;
     Meta meta{e.mode & 07777, e.uid, e.gid, e.mtime, {}};
     for (const auto& [key, value] : e.pax)
       if (key.rfind(kXattrPrefix, 0) == 0) meta.xattrs[key.substr(kXattrPrefix.size())] = value;
-    TRY_ASSIGN(std::string raw, apk::verify_entry_checksum(e, data));
-    std::string checksum = raw.empty() ? std::string() : q1(raw);
+    std::string checksum = p.sha1.empty() ? std::string() : q1(p.sha1);
 
     TRY(ensure_parent(name, e.mtime));
     TRY_ASSIGN(std::string canon, in_.tree_.canonical(name, Follow::kNoFollow, Access::kWrite));
     if (e.type == archive::EntryType::kDir) return dir_entry(name, canon, meta);
-    return leaf_entry(e, name, canon, meta, std::move(checksum), data);
+    return leaf_entry(e, name, canon, meta, std::move(checksum), p.content);
   }
 
   // Parents a package did not list (apk-tools would refuse such a package) are made 0755 root.
@@ -183,7 +230,7 @@ class PackageInstall {
   }
 
   base::Status leaf_entry(const archive::TarEntry& e, const std::string& name, const std::string& canon, const Meta& meta,
-                          std::string checksum, std::string_view data) {
+                          std::string checksum, const Content& content) {
     Tree& tree = in_.tree_;
     if (auto existing = tree.lookup(canon, Follow::kNoFollow); existing && (*existing)->is_dir()) {
       if (e.type != archive::EntryType::kSymlink || !(*existing)->children.empty())
@@ -207,11 +254,9 @@ class PackageInstall {
       else moved_.push_back({owner->pkg, owner->dir, owner->name});
     }
     switch (e.type) {
-      case archive::EntryType::kFile: {
-        size_t offset = size_t(data.data() - data_->data());
-        TRY(tree.write_file(canon, Content::slice(data_, offset, data.size()), meta));
+      case archive::EntryType::kFile:
+        TRY(tree.write_file(canon, content, meta));
         break;
-      }
       case archive::EntryType::kSymlink:
         TRY(tree.symlink(canon, e.linkname, meta));
         break;
@@ -222,7 +267,10 @@ class PackageInstall {
         for (auto c : path_components(target))
           if (c == "..") return fail(ErrorCode::kInvalidInput, "hard link target with '..'");
         TRY(tree.hardlink(canon, target, meta));
-        if (checksum.empty()) checksum = q1(base::digest(base::HashAlgo::kSha1, (*tree.lookup(canon))->content.view()));
+        if (checksum.empty()) {
+          TRY_ASSIGN(std::string bytes, (*tree.lookup(canon))->content.read());
+          checksum = q1(base::digest(base::HashAlgo::kSha1, bytes));
+        }
         break;
       }
       case archive::EntryType::kCharDevice:
@@ -277,7 +325,6 @@ class PackageInstall {
   Installer& in_;
   const apk::Package& pkg_;
   size_t index_;
-  std::shared_ptr<const std::string> data_;
   apk::InstalledPackage rec_;
   std::map<std::string, size_t> rec_dirs_;
   std::map<std::string, Installer::Owner, std::less<>> owners_;
@@ -286,12 +333,17 @@ class PackageInstall {
 };
 
 base::Status Installer::install(const apk::Package& pkg) {
+  TRY_ASSIGN(PreparedData data, prepare_data(pkg));
+  return install(pkg, data);
+}
+
+base::Status Installer::install(const apk::Package& pkg, const PreparedData& data) {
   PackageInstall job(*this, pkg);
   tree_.begin();
-  auto st = job.run();
+  auto st = job.run(data);
   if (!st) {
     tree_.rollback();
-    return fail(st.error().code, "package " + pkg.info().nevr() + " (" + pkg.origin() + "): " + st.error().message);
+    return tl::unexpected(package_error(pkg, st.error()));
   }
   tree_.commit();
   job.commit();

@@ -1,10 +1,16 @@
 // Installing apk packages into a rootfs::Tree, in the solver's install order, the way
 // apk-tools does it but without running anything, plus the apk database files.
 //
-// Per package (all-or-nothing: the tree is changed in a transaction and rolled back on
-// any error, so nothing from a refused package stays behind):
-//  - the data member is inflated once; file content references that buffer (no copy)
-//    and every entry's APK-TOOLS.checksum.SHA1 is checked as apk::Package does;
+// Per package, in two steps. prepare_data() is the costly part and touches no tree, so
+// callers may run it for several packages at once on worker threads (apko does):
+//  - the data member is inflated once (libdeflate when the trailer's size holds);
+//    every entry's APK-TOOLS.checksum.SHA1 is checked as apk::Package does; file
+//    content references the inflated buffer (no copy), or, given a SpillFile, the
+//    buffer is written there in one piece and dropped, so the tree holds no file bytes;
+//  - names are checked (below) before anything is installed.
+// install() then places the entries (all-or-nothing: the tree is changed in a
+// transaction and rolled back on any error, so nothing from a refused package stays
+// behind):
 //  - leading hidden top-level entries (.PKGINFO, .SIGN.*) are not installed;
 //  - absolute names, names with "..", and names whose parents resolve through symlinks
 //    above the root are refused (kInvalidInput naming the package and the entry); an
@@ -37,10 +43,32 @@
 
 #include "apk/installed_db.hpp"
 #include "apk/package.hpp"
+#include "archive/tar_entry.hpp"
 #include "base/error.hpp"
+#include "rootfs/spill.hpp"
 #include "rootfs/tree.hpp"
 
 namespace rootfs {
+
+// One data-member entry, checked and ready to install.
+struct PreparedEntry {
+  archive::TarEntry entry;  // as read
+  std::string name;         // without leading "./" and trailing "/"
+  Content content;          // regular files
+  std::string sha1;         // raw SHA-1 of the content (files) or target (symlinks), else empty
+};
+
+// A package's data member, inflated and verified (see above).
+struct PreparedData {
+  std::vector<PreparedEntry> entries;
+  uint64_t tar_bytes = 0;  // size of the inflated data tar
+};
+
+// `spill` null: contents stay in memory. Errors name the package as install() does.
+// With a spill file the inflated data is only needed until it is written there: `scratch`
+// (optional) is the buffer to inflate into, reused from package to package by the caller.
+base::Result<PreparedData> prepare_data(const apk::Package& pkg, const std::shared_ptr<SpillFile>& spill = nullptr,
+                                        std::string* scratch = nullptr);
 
 // The apk configuration and database files finish() writes.
 struct DbOptions {
@@ -55,7 +83,10 @@ class Installer {
  public:
   explicit Installer(Tree& tree) : tree_(tree) {}
 
+  // prepare_data() in memory, then install().
   base::Status install(const apk::Package& pkg);
+  // Installs what prepare_data(pkg) returned.
+  base::Status install(const apk::Package& pkg, const PreparedData& data);
 
   // Writes, following usrmerge (the real files under usr/lib/apk):
   //   usr/lib/apk/db/installed (apk-tools layout), usr/lib/apk/db/scripts.tar,

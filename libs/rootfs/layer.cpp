@@ -39,9 +39,14 @@ base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out, const
   const auto groups = id_names(tree, "etc/group");
   archive::TarWriter tw(out, {.dir_trailing_slash = false});
   LayerStats stats;
-  std::map<std::string, std::string_view, std::less<>> written;  // regular files so far
+  // Regular files so far, with their bytes: a node's own Content, or a pick's replacement.
+  struct Written {
+    const Content* content;
+    const std::string* replaced;
+  };
+  std::map<std::string, Written, std::less<>> written;
 
-  auto add = [&](const std::string& path, const Node& n, int64_t mtime, const std::string* content) {
+  auto add = [&](const std::string& path, const Node& n, int64_t mtime, const std::string* content) -> base::Status {
     archive::TarEntry e;
     e.name = path;
     e.type = entry_type(n.type);
@@ -52,10 +57,10 @@ base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out, const
     if (auto g = groups.find(e.gid); g != groups.end()) e.gname = g->second;
     e.mtime = mtime;
     for (const auto& [k, v] : n.meta.xattrs) e.pax.emplace_back("SCHILY.xattr." + k, v);
-    std::string_view data = n.content.view();
+    Written data{&n.content, nullptr};
     if (content && (n.type == NodeType::kFile || n.type == NodeType::kHardlink)) {
       e.type = archive::EntryType::kFile;
-      data = *content;
+      data = {nullptr, content};
     }
     if (n.type == NodeType::kSymlink) e.linkname = n.link;
     if (n.type == NodeType::kCharDevice || n.type == NodeType::kBlockDevice) {
@@ -64,19 +69,28 @@ base::Result<LayerStats> write_layer(const Tree& tree, archive::Sink& out, const
     }
     if (e.type == archive::EntryType::kHardlink) {
       auto t = written.find(n.link);
-      if (t != written.end() && t->second == data) e.linkname = n.link;
+      bool same = false;
+      if (t != written.end()) {
+        // data is the node's own content here (a pick's replacement made it a kFile above).
+        auto r = t->second.content ? t->second.content->same_bytes(n.content) : n.content.same_bytes(*t->second.replaced);
+        if (!r) return tl::unexpected(r.error());
+        same = *r;
+      }
+      if (same) e.linkname = n.link;
       else e.type = archive::EntryType::kFile;
     }
-    if (e.type == archive::EntryType::kFile) {
-      e.size = data.size();
-      written.emplace(path, data);
-      ++stats.files;
-      stats.content_bytes += data.size();
-    } else {
-      data = {};
-    }
     ++stats.entries;
-    return tw.add(e, data);
+    if (e.type != archive::EntryType::kFile) return tw.add(e);
+    const uint64_t size = data.content ? data.content->size() : data.replaced->size();
+    e.size = size;
+    written.emplace(path, data);
+    ++stats.files;
+    stats.content_bytes += size;
+    if (data.replaced) return tw.add(e, *data.replaced);
+    if (auto v = data.content->memory_view()) return tw.add(e, *v);
+    // Spilled content streams from disk in pieces: the file is never whole in memory.
+    TRY(tw.add_header(e));
+    return data.content->for_each_chunk([&](std::string_view piece) { return tw.add_data(piece); });
   };
 
   struct OpenDir {

@@ -25,10 +25,20 @@ using testutil::run_capture;
 using testutil::shell_quote;
 
 // A small image: skeleton, accounts, a postfix-like package with setgid bits and owners.
-Tree postfix_image() {
+// With `spill`, package contents live in that file instead of memory.
+Tree postfix_image(const std::shared_ptr<SpillFile>& spill = nullptr) {
   Tree t;
   EXPECT_TRUE(add_base_skeleton(t, 0));
-  Installer in(t);
+  Installer inst(t);
+  struct {
+    Installer& in;
+    const std::shared_ptr<SpillFile>& spill;
+    base::Status install(const apk::Package& pkg) {
+      TRY_ASSIGN(PreparedData data, prepare_data(pkg, spill));
+      return in.install(pkg, data);
+    }
+    base::Status finish(const DbOptions& o) { return in.finish(o); }
+  } in{inst, spill};
   Entry ping = file("usr/bin/ping", "ping", 0755);
   ping.e.pax.emplace_back("SCHILY.xattr.user.note", "hello");
   EXPECT_TRUE(in.install(make({.name = "accounts", .entries = {dir("etc"), file("etc/passwd", "root:x:0:0:root:/root:/bin/sh\npostfix:x:100:101::/var/spool/postfix:/sbin/nologin\n"),
@@ -128,6 +138,17 @@ TEST(Layer, SameTreeSameBytes) {
   std::string b = layer_bytes(postfix_image());
   EXPECT_EQ(a, b);
   EXPECT_GT(a.size(), 1024u);
+}
+
+TEST(Layer, SpilledContentsGiveTheSameBytes) {
+  auto spill = SpillFile::create().value();
+  Tree spilled = postfix_image(spill);
+  EXPECT_FALSE((*spilled.lookup("usr/sbin/postdrop"))->content.in_memory());
+  EXPECT_GT(spill->size(), 0u);
+  EXPECT_EQ(layer_bytes(spilled), layer_bytes(postfix_image()));
+  // hard links to spilled files stay links
+  auto entries = read_back(layer_bytes(spilled));
+  EXPECT_EQ(entries["usr/sbin/postdrop2"].type, archive::EntryType::kHardlink);
 }
 
 // Names of the tar entries in archive order.

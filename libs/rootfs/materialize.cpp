@@ -110,13 +110,15 @@ class Writer {
   base::Status write_file(int dfd, const std::string& name, const std::string& path, const Node& n) {
     Fd fd(::openat(dfd, name.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW | O_CLOEXEC, 0600));
     if (fd.get() < 0) return err(path, "create file");
-    std::string_view data = n.content.view();
-    while (!data.empty()) {
-      ssize_t w = ::write(fd.get(), data.data(), data.size());
-      if (w < 0 && errno == EINTR) continue;
-      if (w <= 0) return err(path, "write");
-      data.remove_prefix(size_t(w));
-    }
+    TRY(n.content.for_each_chunk([&](std::string_view data) -> base::Status {
+      while (!data.empty()) {
+        ssize_t w = ::write(fd.get(), data.data(), data.size());
+        if (w < 0 && errno == EINTR) continue;
+        if (w <= 0) return err(path, "write");
+        data.remove_prefix(size_t(w));
+      }
+      return base::ok();
+    }));
     return apply_fd(fd.get(), path, n.meta);
   }
 

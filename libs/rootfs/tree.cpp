@@ -1,5 +1,6 @@
 #include "rootfs/tree.hpp"
 
+#include <algorithm>
 #include <utility>
 
 namespace rootfs {
@@ -42,9 +43,59 @@ Content Content::slice(std::shared_ptr<const std::string> buffer, size_t offset,
   return c;
 }
 
-std::string_view Content::view() const {
-  if (!buffer_) return {};
-  return std::string_view(*buffer_).substr(offset_, length_);
+Content Content::spilled(std::shared_ptr<const SpillFile> file, uint64_t offset, size_t length) {
+  Content c;
+  c.spill_ = std::move(file);
+  c.offset_ = offset;
+  c.length_ = length;
+  return c;
+}
+
+std::optional<std::string_view> Content::memory_view() const {
+  if (spill_) return std::nullopt;
+  if (!buffer_) return std::string_view();
+  return std::string_view(*buffer_).substr(size_t(offset_), length_);
+}
+
+base::Result<std::string> Content::read() const {
+  if (auto v = memory_view()) return std::string(*v);
+  std::string out(length_, '\0');
+  TRY(spill_->read(offset_, out.data(), length_));
+  return out;
+}
+
+base::Status Content::for_each_chunk(const std::function<base::Status(std::string_view)>& fn, size_t chunk) const {
+  if (auto v = memory_view()) return v->empty() ? base::ok() : fn(*v);
+  std::string buf(std::min(chunk, length_), '\0');
+  for (uint64_t done = 0; done < length_;) {
+    size_t n = size_t(std::min<uint64_t>(buf.size(), length_ - done));
+    TRY(spill_->read(offset_ + done, buf.data(), n));
+    TRY(fn(std::string_view(buf.data(), n)));
+    done += n;
+  }
+  return base::ok();
+}
+
+base::Result<bool> Content::same_bytes(const Content& other) const {
+  if (length_ != other.length_) return false;
+  if (length_ == 0) return true;
+  if (spill_ == other.spill_ && buffer_ == other.buffer_ && offset_ == other.offset_) return true;
+  if (auto v = other.memory_view()) return same_bytes(*v);
+  TRY_ASSIGN(std::string bytes, other.read());
+  return same_bytes(bytes);
+}
+
+base::Result<bool> Content::same_bytes(std::string_view other) const {
+  if (length_ != other.size()) return false;
+  if (auto v = memory_view()) return *v == other;
+  bool same = true;
+  size_t at = 0;
+  TRY(for_each_chunk([&](std::string_view piece) {
+    same = same && piece == other.substr(at, piece.size());
+    at += piece.size();
+    return base::ok();
+  }));
+  return same;
 }
 
 std::vector<std::string_view> path_components(std::string_view path) {
@@ -175,7 +226,7 @@ base::Result<std::string> Tree::read_file(std::string_view path) const {
   TRY_ASSIGN(Node * n, resolve(path, Follow::kFollow, Access::kRead));
   if (n->type != NodeType::kFile && n->type != NodeType::kHardlink)
     return fail(ErrorCode::kInvalidInput, shown(path) + ": not a regular file");
-  return std::string(n->content.view());
+  return n->content.read();
 }
 
 void Tree::set_child(Node* parent, const std::string& name, std::unique_ptr<Node> node) {

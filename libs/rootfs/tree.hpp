@@ -1,9 +1,11 @@
-// An in-memory root filesystem: the image being assembled before it becomes a layer.
+// A root filesystem being assembled before it becomes a layer: metadata in memory, file
+// contents in memory or spilled to disk.
 //
 // Nodes are directories, regular files, symlinks, hard links (to another path in the
 // tree), character/block devices and fifos, each with mode (incl. setuid/setgid/sticky),
 // uid, gid, mtime and extended attributes. File content is a slice of a shared,
-// immutable buffer, so package data is referenced, not copied.
+// immutable buffer (package data is referenced, not copied) or a byte range of a
+// SpillFile on disk (rootfs/spill.hpp: images larger than memory).
 //
 // Paths are relative to the tree's root; a leading "/" is accepted and means the root.
 // The Tree resolves paths itself, one component at a time, like a chroot:
@@ -25,28 +27,44 @@
 #include <functional>
 #include <map>
 #include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "base/error.hpp"
+#include "rootfs/spill.hpp"
 
 namespace rootfs {
 
 enum class NodeType : uint8_t { kDir, kFile, kSymlink, kHardlink, kCharDevice, kBlockDevice, kFifo };
 
-// File data: `length` bytes at `offset` of a shared immutable buffer.
+// File data: `length` bytes at `offset` of a shared immutable buffer, or of a SpillFile.
 class Content {
  public:
   Content() = default;
   static Content own(std::string data);
   static Content slice(std::shared_ptr<const std::string> buffer, size_t offset, size_t length);
-  std::string_view view() const;
+  static Content spilled(std::shared_ptr<const SpillFile> file, uint64_t offset, size_t length);
   size_t size() const { return length_; }
+  bool in_memory() const { return !spill_; }
+  // The bytes without copying them, for in-memory content; nullopt for spilled content,
+  // which is read with read() or for_each_chunk().
+  std::optional<std::string_view> memory_view() const;
+  // All the bytes (a copy).
+  base::Result<std::string> read() const;
+  // The bytes in order, in pieces of at most `chunk` bytes (in-memory content: one piece).
+  base::Status for_each_chunk(const std::function<base::Status(std::string_view)>& fn, size_t chunk = 1 << 20) const;
+  // Same bytes? True without reading when both name the same range of the same buffer or
+  // file (a hard link and its target); else compared.
+  base::Result<bool> same_bytes(const Content& other) const;
+  base::Result<bool> same_bytes(std::string_view other) const;
 
  private:
   std::shared_ptr<const std::string> buffer_;
-  size_t offset_ = 0, length_ = 0;
+  std::shared_ptr<const SpillFile> spill_;
+  uint64_t offset_ = 0;
+  size_t length_ = 0;
 };
 
 // The attributes every node has.

@@ -33,7 +33,7 @@ TEST(Tree, ContentSlicesShareTheBuffer) {
   Tree t;
   ASSERT_TRUE(t.write_file("f", Content::slice(buf, 3, 4), file_meta()));
   EXPECT_EQ(*t.read_file("f"), "3456");
-  EXPECT_EQ((*t.lookup("f"))->content.view().data(), buf->data() + 3);
+  EXPECT_EQ((*t.lookup("f"))->content.memory_view()->data(), buf->data() + 3);
 }
 
 TEST(Tree, SymlinksInParentsAreFollowedInsideTheTree) {
