@@ -1,31 +1,29 @@
 #!/usr/bin/env bash
-# The test command: installs what is missing, then
-#   1. builds both tools and the test tools (Release, build/) and runs the end-to-end tests,
-#   2. builds every library's unit tests once, with ASan+UBSan (build-asan/), and runs them.
-# The unit tests run only under the sanitizers: one build of them instead of two keeps the whole
-# command within CI's budget on two cores. Ends with one line: how many tests passed, failed and
-# were skipped, and why each skipped one was skipped.
-# MA_SKIP_SANITIZE=1 builds and runs the unit tests in build/ without the sanitizers instead.
+# The test command: installs what is missing, builds once with ASan+UBSan (build-asan/: Debug,
+# both tools, the test tools and every library's unit tests), then runs the unit and the
+# end-to-end tests together, so the sanitizers watch the tools as the e2e tests drive them too.
+# One build instead of a release build for the e2e tests plus a sanitizer build for the unit tests,
+# and one ctest run where the unit tests fill the time the e2e tests spend waiting on sandboxes,
+# containers and VMs: that keeps the command within CI's budget on two cores. Ends with one line:
+# how many tests passed, failed and were skipped, and why each skipped one was skipped.
+# MA_SKIP_SANITIZE=1 builds and runs everything in build/ (Release) without the sanitizers instead.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-jobs=$(nproc)
-rc=0
-results=()
+# Unit tests need little CPU while the e2e tests wait: one job more than there are cores.
+jobs=$(($(nproc) + 1))
+scripts/install-deps.sh test
+export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
 if [ "${MA_SKIP_SANITIZE:-0}" = 1 ]; then
-  scripts/build.sh build
-  rm -f build/ctest-results.xml
-  (cd build && ctest --output-on-failure -j"$jobs" -L 'unit|e2e' --output-junit ctest-results.xml) || rc=1
-  results+=("$PWD/build/ctest-results.xml")
+  dir=build
+  cmake -S . -B build -G Ninja -DCMAKE_BUILD_TYPE=Release >/dev/null
 else
-  scripts/build.sh e2e
-  export CCACHE_BASEDIR="$PWD" CCACHE_NOHASHDIR=1
+  dir=build-asan
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMA_SANITIZE=ON >/dev/null
-  cmake --build build-asan --target unit_tests
-  rm -f build/ctest-results.xml build-asan/ctest-results.xml
-  (cd build && ctest --output-on-failure -j"$jobs" -L e2e --output-junit ctest-results.xml) || rc=1
-  (cd build-asan && ASAN_OPTIONS=detect_leaks=1 ctest --output-on-failure -j"$jobs" -L unit \
-     --output-junit ctest-results.xml) || rc=1
-  results+=("$PWD/build/ctest-results.xml" "$PWD/build-asan/ctest-results.xml")
 fi
-python3 scripts/test-summary.py "${results[@]}" || rc=1
+cmake --build "$dir" --target unit_tests e2e_deps
+rc=0
+rm -f "$dir/ctest-results.xml"
+(cd "$dir" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} ctest --output-on-failure -j"$jobs" -L 'unit|e2e' \
+   --output-junit ctest-results.xml) || rc=1
+python3 scripts/test-summary.py "$PWD/$dir/ctest-results.xml" || rc=1
 exit "$rc"

@@ -11,6 +11,11 @@
 
 #include <cerrno>
 #include <cstring>
+#include <filesystem>
+#include <sstream>
+#include <fstream>
+#include <thread>
+#include <utility>
 
 #include "base/strings.hpp"
 
@@ -29,6 +34,53 @@ int exit_code_of(int status) {
 void close_fd(int& fd) {
   if (fd >= 0) ::close(fd);
   fd = -1;
+}
+
+// From /proc/PID/stat: state, parent and start time (clock ticks since boot; tells a pid reused
+// by another process apart). False when the process is gone.
+struct ProcStat {
+  char state = 0;
+  pid_t ppid = 0;
+  unsigned long long start = 0;
+};
+bool read_proc_stat(pid_t pid, ProcStat* st) {
+  std::ifstream f("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  if (!std::getline(f, line)) return false;
+  size_t close = line.rfind(')');  // the command name may hold spaces and parentheses
+  if (close == std::string::npos) return false;
+  std::istringstream rest(line.substr(close + 2));
+  std::string skip;
+  rest >> st->state >> st->ppid;
+  for (int i = 0; i < 17 && rest; ++i) rest >> skip;  // fields 5..21
+  rest >> st->start;
+  return bool(rest);
+}
+
+// Every live descendant of root, with its start time.
+std::vector<std::pair<pid_t, unsigned long long>> descendants(pid_t root) {
+  std::map<pid_t, std::vector<std::pair<pid_t, unsigned long long>>> children;
+  std::error_code ec;
+  for (const auto& e : std::filesystem::directory_iterator("/proc", ec)) {
+    const std::string name = e.path().filename().string();
+    if (name.empty() || name.find_first_not_of("0123456789") != std::string::npos) continue;
+    ProcStat st;
+    pid_t pid = pid_t(std::stol(name));
+    if (read_proc_stat(pid, &st)) children[st.ppid].emplace_back(pid, st.start);
+  }
+  std::vector<std::pair<pid_t, unsigned long long>> out;
+  std::vector<pid_t> todo{root};
+  while (!todo.empty()) {
+    pid_t p = todo.back();
+    todo.pop_back();
+    auto it = children.find(p);
+    if (it == children.end()) continue;
+    for (const auto& c : it->second) {
+      out.push_back(c);
+      todo.push_back(c.first);
+    }
+  }
+  return out;
 }
 
 }  // namespace
@@ -162,6 +214,34 @@ void Child::close_stdin() { close_fd(in_); }
 
 void Child::kill(int sig) {
   if (pid_ > 0 && !reaped_) ::kill(own_group_ ? -pid_ : pid_, sig);
+}
+
+void Child::kill_tree(std::chrono::milliseconds grace, std::chrono::milliseconds limit) {
+  if (pid_ <= 0 || reaped_) return;
+  // Found before anything is signalled: once the child is gone, its descendants belong to init.
+  const auto procs = descendants(pid_);
+  int code = 0;
+  if (grace.count() > 0) {
+    kill(SIGTERM);
+    const auto until = std::chrono::steady_clock::now() + grace;
+    while (!try_wait(&code) && std::chrono::steady_clock::now() < until)
+      std::this_thread::sleep_for(std::chrono::milliseconds(20));
+  }
+  for (const auto& [pid, start] : procs) {
+    ProcStat st;
+    if (read_proc_stat(pid, &st) && st.start == start) ::kill(pid, SIGKILL);
+  }
+  kill(SIGKILL);
+  (void)wait();
+  const auto deadline = std::chrono::steady_clock::now() + limit;
+  for (const auto& [pid, start] : procs) {
+    for (;;) {
+      ProcStat st;
+      if (!read_proc_stat(pid, &st) || st.start != start || st.state == 'Z' || st.state == 'X') break;
+      if (std::chrono::steady_clock::now() >= deadline) return;
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+  }
 }
 
 bool Child::try_wait(int* code) {

@@ -70,6 +70,13 @@ class Child {
   void close_stdin();
   // Signals the whole process group.
   void kill(int sig);
+  // Stops the child and every descendant (found through /proc before anything is signalled,
+  // whatever their process group, session or pid namespace: bubblewrap's sandbox has its own):
+  // SIGTERM to the group and up to `grace` for the child to exit, then SIGKILL to all of them;
+  // reaps the child and waits (at most `limit`) until each descendant has exited. A pid
+  // namespace's processes die some time after its outer bwrap: callers that promise "nothing
+  // left running" need this wait.
+  void kill_tree(std::chrono::milliseconds grace = {}, std::chrono::milliseconds limit = std::chrono::seconds(5));
   // Blocks until exit; returns the exit code or 128+signal. Closes remaining pipe ends.
   base::Result<int> wait();
   // Non-blocking: true (and *code set) once the child has exited.

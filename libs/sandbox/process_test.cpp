@@ -2,7 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <unistd.h>
+
 #include <chrono>
+#include <fstream>
+#include <string>
 
 namespace sandbox {
 namespace {
@@ -110,6 +114,31 @@ TEST(RunProcess, BackgroundGrandchildHoldingPipesDoesNotHang) {
 TEST(FindProgram, FindsShell) {
   EXPECT_FALSE(find_program("sh").empty());
   EXPECT_TRUE(find_program("no-such-program-xyz").empty());
+}
+
+// A grandchild in another session (as bubblewrap's sandbox is) escapes a process-group kill;
+// kill_tree stops it too, and returns only once it has exited.
+TEST(ChildKillTree, StopsDescendantsOutsideTheGroupAndWaitsForThem) {
+  SpawnOptions o;
+  o.out = Stdio::kPipe;
+  auto child = Child::spawn({"sh", "-c", "setsid sleep 300 </dev/null >/dev/null 2>&1 & echo $!; wait"}, o);
+  ASSERT_TRUE(child) << child.error().to_string();
+  std::string line;
+  char c = 0;
+  while (::read(child->stdout_fd(), &c, 1) == 1 && c != '\n') line += c;
+  const pid_t grandchild = pid_t(std::stol(line));
+  auto alive = [](pid_t p) {
+    std::ifstream f("/proc/" + std::to_string(p) + "/stat");
+    std::string s;
+    if (!std::getline(f, s)) return false;
+    char state = s[s.rfind(')') + 2];
+    return state != 'Z' && state != 'X';
+  };
+  ASSERT_TRUE(alive(grandchild));
+  child->kill_tree(std::chrono::milliseconds(100));
+  EXPECT_FALSE(alive(grandchild));
+  int code = 0;
+  EXPECT_TRUE(child->try_wait(&code));
 }
 
 }  // namespace

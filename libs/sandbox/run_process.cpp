@@ -48,14 +48,9 @@ std::string describe(const std::vector<std::string>& argv) {
   return s;
 }
 
-// Asks the child's process group to stop, gives it two seconds, then kills it; always reaps.
-void stop_child(Child& child) {
-  child.kill(SIGTERM);
-  int code = 0;
-  for (int i = 0; i < 20 && !child.try_wait(&code); ++i) ::usleep(100 * 1000);
-  child.kill(SIGKILL);
-  (void)child.wait();
-}
+// Asks the child's process group to stop, gives it two seconds, then kills it and whatever it
+// started (a sandbox's own session and pid namespace included) and waits for them; always reaps.
+void stop_child(Child& child) { child.kill_tree(std::chrono::seconds(2)); }
 
 }  // namespace
 
@@ -106,8 +101,7 @@ base::Result<int> run_process(const std::vector<std::string>& argv, const Output
     if (deadline != Clock::time_point::max()) {
       auto left = std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count();
       if (left <= 0) {
-        child.kill(SIGKILL);
-        (void)child.wait();
+        child.kill_tree();
         return base::fail(base::ErrorCode::kSandbox,
                           describe(argv) + ": timed out after " + std::to_string(timeout.count()) + "s, killed");
       }

@@ -92,11 +92,10 @@ printf 'NAME="bootstrap (Debian 12 packages)"\nID=bootstrap\nVERSION_ID=1\nPRETT
 mk wolfi-baselayout 1-r0 "$b"
 
 g=$s/glibc; stage "$g" "${base_pkgs[@]}"
-# The host's usr-merged /lib and /lib64 are links that dpkg -L lists; an unpacked foreign .deb
-# has real directories instead: the same links, so that /lib/ld-linux-aarch64.so.1 resolves.
-[ -n "$foreign" ] && [ ! -e "$g/lib" ] && ln -s usr/lib "$g/lib"
+# As in Wolfi, glibc depends on wolfi-baselayout: its links (lib -> usr/lib, ...) make the
+# loader's path (/lib64/ld-linux-x86-64.so.2, /lib/ld-linux-aarch64.so.1) resolve.
 mapfile -t prov < <(so_provides "$g")
-mk glibc 2.36-r0 "$g" "${prov[@]}"
+mk glibc 2.36-r0 "$g" --depend wolfi-baselayout "${prov[@]}"
 
 l=$s/libgcc; stage "$l" "${gcc_pkgs[@]}"
 mapfile -t prov < <(so_provides "$l")
