@@ -3,8 +3,8 @@
 # both tools, the test tools and every library's unit tests), then runs the unit and the
 # end-to-end tests together, so the sanitizers watch the tools as the e2e tests drive them too.
 # One build instead of a release build for the e2e tests plus a sanitizer build for the unit tests,
-# and one ctest run where the unit tests fill the time the e2e tests spend waiting on sandboxes,
-# containers and VMs: that keeps the command within CI's budget on two cores. Ends with one line:
+# and the e2e tests running while the unit tests compile and run: that keeps the command within
+# CI's budget on two cores. Ends with one line:
 # how many tests passed, failed and were skipped, and why each skipped one was skipped.
 # MA_SKIP_SANITIZE=1 builds and runs everything in build/ (Release) without the sanitizers instead.
 set -euo pipefail
@@ -20,10 +20,23 @@ else
   dir=build-asan
   cmake -S . -B build-asan -G Ninja -DCMAKE_BUILD_TYPE=Debug -DMA_SANITIZE=ON >/dev/null
 fi
-cmake --build "$dir" --target unit_tests e2e_deps
+# The e2e tests start as soon as the tools are built and run while the unit tests compile (they
+# spend much of their time waiting on sandboxes, containers and VMs); their output is shown when
+# they are done. Then the unit tests run, one job more than there are cores.
+cmake --build "$dir" --target e2e_deps
+rm -f "$dir/ctest-results.xml" "$dir/ctest-unit.xml" "$dir/e2e.log"
+(cd "$dir" && ctest --output-on-failure -j"$jobs" -L e2e --output-junit ctest-results.xml >e2e.log 2>&1) &
+e2e=$!
+trap 'kill $e2e 2>/dev/null || true' EXIT
 rc=0
-rm -f "$dir/ctest-results.xml"
-(cd "$dir" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} ctest --output-on-failure -j"$jobs" -L 'unit|e2e' \
-   --output-junit ctest-results.xml) || rc=1
-python3 scripts/test-summary.py "$PWD/$dir/ctest-results.xml" || rc=1
+cmake --build "$dir" --target unit_tests || rc=1
+if [ "$rc" = 0 ]; then
+  (cd "$dir" && ASAN_OPTIONS=${ASAN_OPTIONS:-detect_leaks=1} ctest --output-on-failure -j"$jobs" -L unit \
+     --output-junit ctest-unit.xml) || rc=1
+fi
+wait $e2e || rc=1
+trap - EXIT
+echo "--- end-to-end tests ---"
+cat "$dir/e2e.log"
+python3 scripts/test-summary.py "$PWD/$dir/ctest-results.xml" "$PWD/$dir/ctest-unit.xml" || rc=1
 exit "$rc"
