@@ -2,7 +2,10 @@
 """Prints the test command's last line: how many tests passed, failed and were skipped, and why
 each skipped one was skipped (grouped by reason). Reads the JUnit XML files that `ctest --output-junit` wrote.
 
-Usage: test-summary.py RESULTS.xml...    Exit status: 0, or 1 when any test failed.
+Usage: test-summary.py [--gtest-dir DIR] RESULTS.xml...    Exit status: 0, or 1 when any test failed.
+A ctest test named unit.<executable> ran a whole GoogleTest executable: with --gtest-dir, its test
+cases are counted one by one from DIR/<executable>.xml (GoogleTest's own report); an executable
+that failed without a complete report (a crash) counts as one failed test.
 """
 import re
 import sys
@@ -24,9 +27,33 @@ def skip_reason(output):
     return "no reason given"
 
 
+def gtest_cases(path):
+    """(name, state, skip message) for each test case of a GoogleTest XML report, or None."""
+    try:
+        root = ET.parse(path).getroot()
+    except (OSError, ET.ParseError):
+        return None
+    cases = []
+    for case in root.iter("testcase"):
+        name = "%s.%s" % (case.get("classname", "?"), case.get("name", "?"))
+        skip = case.find("skipped")
+        if case.find("failure") is not None or case.find("error") is not None:
+            cases.append((name, "failed", ""))
+        elif skip is not None or case.get("result") == "skipped" or case.get("status") == "notrun":
+            msg = (skip.get("message") if skip is not None else "") or ""
+            cases.append((name, "skipped", msg.strip().splitlines()[-1] if msg.strip() else "no reason given"))
+        else:
+            cases.append((name, "passed", ""))
+    return cases
+
+
 def main():
+    args = sys.argv[1:]
+    gtest_dir = None
+    if len(args) >= 2 and args[0] == "--gtest-dir":
+        gtest_dir, args = args[1], args[2:]
     passed, failed, skipped = 0, [], []
-    for path in sys.argv[1:]:
+    for path in args:
         try:
             root = ET.parse(path).getroot()
         except (OSError, ET.ParseError) as e:
@@ -35,9 +62,24 @@ def main():
         for case in root.iter("testcase"):
             name = case.get("name", "?")
             out = "".join(e.text or "" for e in case.iter("system-out"))
-            if case.find("skipped") is not None or case.get("status") == "notrun":
+            is_failed = case.find("failure") is not None or case.find("error") is not None or case.get("status") == "fail"
+            is_skipped = case.find("skipped") is not None or case.get("status") == "notrun"
+            if gtest_dir and name.startswith("unit.") and not is_skipped:
+                cases = gtest_cases("%s/%s.xml" % (gtest_dir, name[len("unit."):]))
+                if cases is not None and (cases or not is_failed):
+                    for cname, state, msg in cases:
+                        if state == "passed":
+                            passed += 1
+                        elif state == "failed":
+                            failed.append(cname)
+                        else:
+                            skipped.append((cname, msg))
+                    if is_failed and not any(st == "failed" for _, st, _ in cases):
+                        failed.append(name)  # it failed outside any test case (exit status, leak report)
+                    continue
+            if is_skipped:
                 skipped.append((name, skip_reason(out)))
-            elif case.find("failure") is not None or case.find("error") is not None or case.get("status") == "fail":
+            elif is_failed:
                 failed.append(name)
             else:
                 passed += 1

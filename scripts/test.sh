@@ -22,9 +22,10 @@ else
 fi
 # The e2e tests start as soon as the tools are built and run while the unit tests compile (they
 # spend much of their time waiting on sandboxes, containers and VMs); their output is shown when
-# they are done. Then the unit tests run, one job more than there are cores.
+# they are done. Then the unit tests run, one job more than there are cores: one process per test
+# executable (GoogleTest's XML reports in gtest-results/ give the per-case counts).
 cmake --build "$dir" --target e2e_deps
-rm -f "$dir/ctest-results.xml" "$dir/ctest-unit.xml" "$dir/e2e.log"
+rm -rf "$dir/ctest-results.xml" "$dir/ctest-unit.xml" "$dir/e2e.log" "$dir/gtest-results"
 (cd "$dir" && ctest --output-on-failure -j"$jobs" -L e2e --output-junit ctest-results.xml >e2e.log 2>&1) &
 e2e=$!
 trap 'kill $e2e 2>/dev/null || true' EXIT
@@ -38,5 +39,5 @@ wait $e2e || rc=1
 trap - EXIT
 echo "--- end-to-end tests ---"
 cat "$dir/e2e.log"
-python3 scripts/test-summary.py "$PWD/$dir/ctest-results.xml" "$PWD/$dir/ctest-unit.xml" || rc=1
+python3 scripts/test-summary.py --gtest-dir "$PWD/$dir/gtest-results" "$PWD/$dir/ctest-results.xml" "$PWD/$dir/ctest-unit.xml" || rc=1
 exit "$rc"

@@ -71,7 +71,11 @@ base::Result<IndexArchive> read_index_archive(std::string_view bytes, std::strin
 
 base::Result<std::string> write_index_archive(const std::vector<PackageInfo>& packages, std::string_view description,
                                               const SigningKey* key, int64_t mtime) {
-  std::string text = write_index_text(packages);
+  return write_index_archive_text(write_index_text(packages), description, key, mtime);
+}
+
+base::Result<std::string> write_index_archive_text(std::string_view text, std::string_view description,
+                                                   const SigningKey* key, int64_t mtime) {
   archive::StringSink sink;
   archive::TarWriter w(sink);
   auto entry = [&](const char* name, size_t size) {

@@ -38,6 +38,9 @@ base::Result<IndexArchive> read_index_archive(std::string_view bytes, std::strin
 // The unsigned-or-signed archive for `packages` (written in the given order).
 base::Result<std::string> write_index_archive(const std::vector<PackageInfo>& packages, std::string_view description,
                                               const SigningKey* key, int64_t mtime);
+// The same from an APKINDEX text already written (write_index_text, append_index_fields).
+base::Result<std::string> write_index_archive_text(std::string_view apkindex, std::string_view description,
+                                                   const SigningKey* key, int64_t mtime);
 
 // Signs an existing archive. An already-signed archive is an error unless `force`,
 // which replaces its signatures.

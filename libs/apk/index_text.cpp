@@ -51,6 +51,54 @@ void put_list(std::string& out, char key, const std::vector<std::string>& list) 
   out.push_back('\n');
 }
 
+// A raw list as the file has it ("a  b c"): written with single spaces, as split_words +
+// append_words would, without the vector.
+void put_list(std::string& out, char key, std::string_view raw) {
+  size_t i = 0, n = raw.size();
+  bool any = false;
+  while (i < n) {
+    while (i < n && raw[i] == ' ') ++i;
+    size_t start = i;
+    while (i < n && raw[i] != ' ') ++i;
+    if (i == start) continue;
+    if (!any) {
+      out.push_back(key);
+      out.push_back(':');
+      any = true;
+    } else {
+      out.push_back(' ');
+    }
+    out.append(raw.substr(start, i - start));
+  }
+  if (any) out.push_back('\n');
+}
+
+// One writer for both record types (PackageInfo: owned strings and word lists; IndexEntry:
+// views and raw lists), so that a record taken over from a previous index is written exactly
+// as its PackageInfo would be.
+template <class Record>
+void append_fields(std::string& out, const Record& info) {
+  put_field(out, 'C', info.checksum);
+  put_field(out, 'P', info.name);
+  put_field(out, 'V', info.version);
+  if (!info.arch.empty()) put_field(out, 'A', info.arch);
+  put_number(out, 'S', info.package_size);
+  put_number(out, 'I', info.installed_size);
+  put_field(out, 'T', info.description);
+  put_field(out, 'U', info.url);
+  put_field(out, 'L', info.license);
+  if (!info.origin.empty()) put_field(out, 'o', info.origin);
+  if (!info.maintainer.empty()) put_field(out, 'm', info.maintainer);
+  if (info.build_time != 0) put_number(out, 't', info.build_time);
+  if (!info.commit.empty()) put_field(out, 'c', info.commit);
+  if (info.provider_priority) put_number(out, 'k', *info.provider_priority);
+  put_list(out, 'D', info.depends);
+  put_list(out, 'p', info.provides);
+  put_list(out, 'i', info.install_if);
+  put_list(out, 'r', info.replaces);
+  if (info.replaces_priority) put_number(out, 'q', *info.replaces_priority);
+}
+
 }  // namespace
 
 bool set_index_field(IndexEntry& e, char key, std::string_view v) {
@@ -164,27 +212,9 @@ base::Result<IndexText> IndexText::parse(std::string buffer) {
   return out;
 }
 
-void append_index_fields(std::string& out, const PackageInfo& info) {
-  put_field(out, 'C', info.checksum);
-  put_field(out, 'P', info.name);
-  put_field(out, 'V', info.version);
-  if (!info.arch.empty()) put_field(out, 'A', info.arch);
-  put_number(out, 'S', info.package_size);
-  put_number(out, 'I', info.installed_size);
-  put_field(out, 'T', info.description);
-  put_field(out, 'U', info.url);
-  put_field(out, 'L', info.license);
-  if (!info.origin.empty()) put_field(out, 'o', info.origin);
-  if (!info.maintainer.empty()) put_field(out, 'm', info.maintainer);
-  if (info.build_time != 0) put_number(out, 't', info.build_time);
-  if (!info.commit.empty()) put_field(out, 'c', info.commit);
-  if (info.provider_priority) put_number(out, 'k', *info.provider_priority);
-  put_list(out, 'D', info.depends);
-  put_list(out, 'p', info.provides);
-  put_list(out, 'i', info.install_if);
-  put_list(out, 'r', info.replaces);
-  if (info.replaces_priority) put_number(out, 'q', *info.replaces_priority);
-}
+void append_index_fields(std::string& out, const PackageInfo& info) { append_fields(out, info); }
+
+void append_index_fields(std::string& out, const IndexEntry& entry) { append_fields(out, entry); }
 
 std::string write_index_text(const std::vector<PackageInfo>& packages) {
   std::string out;

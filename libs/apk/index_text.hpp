@@ -64,8 +64,11 @@ class IndexText {
 // Shared with the installed-database reader.
 bool set_index_field(IndexEntry& entry, char key, std::string_view value);
 
-// Appends one record (without the blank line that ends it) in apk-tools' field order.
+// Appends one record (without the blank line that ends it) in apk-tools' field order. The
+// IndexEntry form writes exactly what append_index_fields(out, entry.to_info()) would, without
+// the copies (a re-index takes most records over from the previous index this way).
 void append_index_fields(std::string& out, const PackageInfo& info);
+void append_index_fields(std::string& out, const IndexEntry& entry);
 
 // The whole APKINDEX text: each record followed by a blank line.
 std::string write_index_text(const std::vector<PackageInfo>& packages);

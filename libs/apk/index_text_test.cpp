@@ -82,6 +82,23 @@ TEST(IndexText, WritesApkToolsOrderAndRoundTrips) {
   EXPECT_EQ(write_index_text(infos), kTwo);
 }
 
+// Odd spacing in lists, a missing arch, empty fields: the IndexEntry writer and the
+// PackageInfo writer agree record for record.
+TEST(IndexText, EntryWriterEqualsInfoWriter) {
+  const char text[] =
+      "C:Q1abc=\nP:odd\nV:1-r0\nS:0\nI:0\nT:\nU:\nL:\nD:  a   b  \np: \ni:x\nr:y  z\n\n"
+      "P:bare\nV:2\nt:5\nk:-3\nq:0\n\n";
+  auto r = IndexText::parse(text);
+  ASSERT_TRUE(r) << r.error().to_string();
+  ASSERT_EQ(r->size(), 2u);
+  for (const auto& e : r->entries()) {
+    std::string a, b;
+    append_index_fields(a, e);
+    append_index_fields(b, e.to_info());
+    EXPECT_EQ(a, b);
+  }
+}
+
 TEST(IndexText, ViewsSurviveMovingASmallBuffer) {
   auto r = IndexText::parse("P:a\nV:1\n");  // fits std::string's small buffer
   ASSERT_TRUE(r);
@@ -179,6 +196,13 @@ TEST(IndexText, RealAlpine317IndexRoundTripsByteForByte) {
   for (const auto& e : r->entries()) infos.push_back(e.to_info());
   std::string written = write_index_text(infos);
   EXPECT_TRUE(written == text) << "written index differs from Alpine's";
+  // Written straight from the views: the same bytes.
+  std::string direct;
+  for (const auto& e : r->entries()) {
+    append_index_fields(direct, e);
+    direct.push_back('\n');
+  }
+  EXPECT_TRUE(direct == text) << "records written from IndexEntry differ from Alpine's";
   auto again = IndexText::parse(written);
   ASSERT_TRUE(again);
   EXPECT_TRUE(again->entries() == r->entries());

@@ -5,7 +5,9 @@
 #include <algorithm>
 #include <cerrno>
 #include <map>
+#include <optional>
 #include <sstream>
+#include <unordered_map>
 
 #include "apk/index_archive.hpp"
 #include "apk/package.hpp"
@@ -71,7 +73,23 @@ base::Result<FileStamp> stamp_of(const std::filesystem::path& p) {
   return s;
 }
 
-std::string entry_key(const PackageInfo& p) { return p.name + "\n" + p.version + "\n" + p.arch; }
+// One record of the new index: taken over from the previous index (a view into its text,
+// written back without a copy) or read from a package file.
+struct Record {
+  const IndexEntry* raw = nullptr;
+  PackageInfo info;
+  std::string_view name() const { return raw ? raw->name : std::string_view(info.name); }
+  std::string_view version() const { return raw ? raw->version : std::string_view(info.version); }
+  std::string_view arch() const { return raw ? raw->arch : std::string_view(info.arch); }
+  std::string_view checksum() const { return raw ? raw->checksum : std::string_view(info.checksum); }
+};
+
+std::string entry_key(const Record& r) {
+  std::string k;
+  k.reserve(r.name().size() + r.version().size() + r.arch().size() + 2);
+  k.append(r.name()).append("\n").append(r.version()).append("\n").append(r.arch());
+  return k;
+}
 
 }  // namespace
 
@@ -85,70 +103,82 @@ base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
   std::filesystem::path dir = u.output.parent_path().empty() ? std::filesystem::path(".") : u.output.parent_path();
   TRY_ASSIGN(base::DirLock lock, base::DirLock::acquire(dir));
   IndexUpdateStats stats;
-  // Previous entries by checksum (for reuse) and all of them (for --merge).
-  std::vector<PackageInfo> previous;
+  // The previous index stays parsed (zero-copy) for the whole update: unchanged packages'
+  // records are written back from its views.
+  std::optional<IndexArchive> previous;
   std::filesystem::path source = u.source.value_or(u.output);
   if (std::filesystem::exists(source)) {
     TRY_ASSIGN(std::string bytes, base::read_file(source));
     IndexReadOptions ro;
     ro.signature = SignaturePolicy::kIgnore;
     TRY_ASSIGN(IndexArchive idx, read_index_archive(bytes, source.string(), ro));
-    for (const auto& e : idx.index.entries()) previous.push_back(e.to_info());
+    previous = std::move(idx);
   } else if (u.source) {
     return fail(ErrorCode::kNotFound, u.source->string() + ": source index does not exist");
   }
-  std::map<std::string, const PackageInfo*> by_checksum;
-  for (const auto& p : previous) by_checksum.emplace(p.checksum, &p);
+  const std::vector<IndexEntry> none;
+  const std::vector<IndexEntry>& prev = previous ? previous->index.entries() : none;
+  std::unordered_map<std::string_view, const IndexEntry*> by_checksum;
+  by_checksum.reserve(prev.size());
+  for (const auto& e : prev) by_checksum.emplace(e.checksum, &e);
 
   StampMap old_stamps = read_stamps(index_stat_path(u.output));
   StampMap new_stamps;
-  std::map<std::string, PackageInfo> entries;  // key: name/version/arch
+  std::map<std::string, Record> entries;  // key: name/version/arch
   PackageReadOptions ro;
   ro.signature = SignaturePolicy::kIgnore;
   for (const auto& path : u.packages) {
     TRY_ASSIGN(FileStamp stamp, stamp_of(path));
     std::string fname = path.filename().string();
-    const PackageInfo* reused = nullptr;
+    Record rec;
     if (auto it = old_stamps.find(fname); it != old_stamps.end() && it->second.same_file(stamp)) {
-      if (auto pit = by_checksum.find(it->second.checksum); pit != by_checksum.end()) reused = pit->second;
+      if (auto pit = by_checksum.find(it->second.checksum); pit != by_checksum.end()) rec.raw = pit->second;
     }
-    PackageInfo info;
-    if (reused) {
-      info = *reused;
+    if (rec.raw) {
       ++stats.reused;
     } else {
       TRY_ASSIGN(Package pkg, Package::load(path, ro));
-      info = pkg.info();
+      rec.info = pkg.info();
       ++stats.read;
     }
-    if (!u.arch.empty() && info.arch != u.arch) {
+    if (!u.arch.empty() && rec.arch() != u.arch) {
       ++stats.skipped;
       continue;
     }
-    stamp.checksum = info.checksum;
-    new_stamps[fname] = stamp;
-    entries[entry_key(info)] = std::move(info);
+    stamp.checksum = std::string(rec.checksum());
+    new_stamps[fname] = std::move(stamp);
+    std::string key = entry_key(rec);
+    entries[std::move(key)] = std::move(rec);
     if (u.progress) u.progress(stats.read + stats.reused, u.packages.size(), stats.read);
   }
   if (u.merge) {
-    for (const auto& p : previous) {
-      if (!u.arch.empty() && p.arch != u.arch) continue;
-      if (entries.emplace(entry_key(p), p).second) ++stats.kept;
+    for (const auto& e : prev) {
+      if (!u.arch.empty() && e.arch != u.arch) continue;
+      Record rec;
+      rec.raw = &e;
+      if (entries.emplace(entry_key(rec), rec).second) ++stats.kept;
     }
     // Keep stamps of files still indexed so later runs can reuse them.
-    for (const auto& [name, s] : old_stamps)
-      if (!new_stamps.count(name) && by_checksum.count(s.checksum)) new_stamps.emplace(name, s);
+    for (const auto& [name, st] : old_stamps)
+      if (!new_stamps.count(name) && by_checksum.count(st.checksum)) new_stamps.emplace(name, st);
   }
-  std::vector<PackageInfo> list;
+  std::vector<const Record*> list;
   list.reserve(entries.size());
-  for (auto& [k, v] : entries) list.push_back(std::move(v));
-  std::sort(list.begin(), list.end(), [](const PackageInfo& a, const PackageInfo& b) {
-    if (a.name != b.name) return a.name < b.name;
-    if (int c = version_compare(a.version, b.version); c != 0) return c < 0;
-    return a.arch < b.arch;
+  for (const auto& [k, v] : entries) list.push_back(&v);
+  std::sort(list.begin(), list.end(), [](const Record* a, const Record* b) {
+    if (a->name() != b->name()) return a->name() < b->name();
+    if (int c = version_compare(a->version(), b->version()); c != 0) return c < 0;
+    return a->arch() < b->arch();
   });
   stats.total = list.size();
-  TRY_ASSIGN(std::string bytes, write_index_archive(list, u.description, u.key, u.mtime));
+  std::string text;
+  text.reserve(previous ? previous->index.text().size() + 4096 : list.size() * 512);
+  for (const Record* r : list) {
+    if (r->raw) append_index_fields(text, *r->raw);
+    else append_index_fields(text, r->info);
+    text.push_back('\n');
+  }
+  TRY_ASSIGN(std::string bytes, write_index_archive_text(text, u.description, u.key, u.mtime));
   TRY(base::write_file_atomic(u.output, bytes));
   // The sidecar is an optimisation: failing to write it is not an error.
   (void)base::write_file_atomic(index_stat_path(u.output), write_stamps(new_stamps));
