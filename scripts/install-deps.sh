@@ -33,14 +33,14 @@ if [ "$what" != build ] && [ "$what" != demo ] && ! dpkg --print-foreign-archite
   [ "$(id -u)" = 0 ] && dpkg --add-architecture arm64 || sudo dpkg --add-architecture arm64
   update=1
 fi
+SUDO=""
+[ "$(id -u)" = 0 ] || SUDO=sudo
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if ((${#missing[@]} || update)); then
   echo "install-deps: installing ${missing[*]}" >&2
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO=sudo
   $SUDO apt-get update -qq
   # A container (CI) does not boot its own kernel: it only needs linux-image-amd64's vmlinuz and
   # modules for the qemu runner's guests, which boot from an initramfs of ours. INITRD=No skips
@@ -58,8 +58,6 @@ fi
 # nothing mounted binfmt_misc (containers, hosts without systemd's automount) the package's own
 # registration did nothing: mount it and register Debian's handlers (they carry the F flag).
 if [ "$what" != build ] && [ "$what" != demo ] && [ ! -e /proc/sys/fs/binfmt_misc/qemu-aarch64 ]; then
-  SUDO=""
-  [ "$(id -u)" = 0 ] || SUDO=sudo
   [ -e /proc/sys/fs/binfmt_misc/register ] ||
     $SUDO mount -t binfmt_misc binfmt_misc /proc/sys/fs/binfmt_misc 2>/dev/null || true
   $SUDO update-binfmts --enable qemu-aarch64 >/dev/null 2>&1 || true

@@ -51,25 +51,20 @@ void put_list(std::string& out, char key, const std::vector<std::string>& list) 
   out.push_back('\n');
 }
 
-// A raw list as the file has it ("a  b c"): written with single spaces, as split_words +
-// append_words would, without the vector.
+// A raw list as the file has it ("a  b c"): written with single spaces, word for word as
+// split_words + append_words would, without the vector.
 void put_list(std::string& out, char key, std::string_view raw) {
-  size_t i = 0, n = raw.size();
   bool any = false;
-  while (i < n) {
-    while (i < n && raw[i] == ' ') ++i;
-    size_t start = i;
-    while (i < n && raw[i] != ' ') ++i;
-    if (i == start) continue;
-    if (!any) {
+  for_each_word(raw, [&](std::string_view w) {
+    if (any) {
+      out.push_back(' ');
+    } else {
       out.push_back(key);
       out.push_back(':');
       any = true;
-    } else {
-      out.push_back(' ');
     }
-    out.append(raw.substr(start, i - start));
-  }
+    out.append(w);
+  });
   if (any) out.push_back('\n');
 }
 

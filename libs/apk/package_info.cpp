@@ -4,13 +4,7 @@ namespace apk {
 
 std::vector<std::string> split_words(std::string_view text) {
   std::vector<std::string> out;
-  size_t i = 0;
-  while (i < text.size()) {
-    while (i < text.size() && text[i] == ' ') ++i;
-    size_t start = i;
-    while (i < text.size() && text[i] != ' ') ++i;
-    if (i > start) out.emplace_back(text.substr(start, i - start));
-  }
+  for_each_word(text, [&](std::string_view w) { out.emplace_back(w); });
   return out;
 }
 

@@ -50,6 +50,19 @@ struct PackageInfo {
   bool operator==(const PackageInfo&) const = default;
 };
 
+// Calls fn(word) for each non-empty word of a space-separated list ("a b  c"), in order: the one
+// rule for index and .PKGINFO lists (split_words, and the index writer's raw lists).
+template <class Fn>
+void for_each_word(std::string_view text, Fn&& fn) {
+  size_t i = 0;
+  while (i < text.size()) {
+    while (i < text.size() && text[i] == ' ') ++i;
+    size_t start = i;
+    while (i < text.size() && text[i] != ' ') ++i;
+    if (i > start) fn(text.substr(start, i - start));
+  }
+}
+
 // Splits a space-separated list ("a b  c") into its non-empty words.
 std::vector<std::string> split_words(std::string_view text);
 // Appends the words of `list` to `out`, separated by single spaces.
