@@ -117,3 +117,33 @@ test:
         hello | grep -x "Hello, world!" >/dev/null
 EOF
 }
+
+# podman_service DIR URI: a private podman Docker-API service (storage, pid and service.log under
+# DIR) listening on URI (unix://PATH or tcp://HOST:PORT); fails unless it answers _ping within 10 s.
+podman_service() {
+  local dir=$1 uri=$2
+  mkdir -p "$dir"
+  podman --log-level=info --root "$dir/storage" --runroot "$dir/run" system service --time=0 "$uri" \
+    >"$dir/service.log" 2>&1 &
+  echo $! > "$dir/pid"
+  for _ in $(seq 100); do podman_ping "$uri" && return 0; sleep 0.1; done
+  fail "podman API service $uri did not start: $(tail -2 "$dir/service.log")"
+}
+podman_ping() {
+  case $1 in
+    unix://*) curl -fsS --unix-socket "${1#unix://}" http://d/_ping ;;
+    tcp://*) curl -fsS "http://${1#tcp://}/_ping" ;;
+  esac >/dev/null 2>&1
+}
+# podman_services_stop DIR...: stops those services, the conmon processes of their exec sessions
+# (they name the private storage) and their mounts. For EXIT traps: never fails.
+podman_services_stop() {
+  local dir pid
+  for dir in "$@"; do
+    [ -f "$dir/pid" ] || continue
+    kill "$(cat "$dir/pid")" 2>/dev/null || true
+    wait "$(cat "$dir/pid")" 2>/dev/null || true
+    for pid in $(pgrep -f "$dir/storage" 2>/dev/null || true); do kill -9 "$pid" 2>/dev/null || true; done
+    awk -v p="$dir/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  done
+}

@@ -17,33 +17,15 @@ export SOURCE_DATE_EPOCH=1700000000
 "$MELANGE" --log-level warn keygen --key-size 2048 test.rsa
 
 PORT=$(free_port)
-start_engine() {  # start_engine N LISTEN-URI
-  local P=$WORK/pod$1
-  mkdir -p "$P"
-  podman --log-level=info --root "$P/storage" --runroot "$P/run" system service --time=0 "$2" >"$P/service.log" 2>&1 &
-  echo $! > "$P/pid"
-}
 cleanup() {
-  for n in 1 2; do
-    [ -f "$WORK/pod$n/pid" ] && { kill "$(cat "$WORK/pod$n/pid")" 2>/dev/null || true; }
-  done
-  wait 2>/dev/null || true
-  for pid in $(pgrep -f "$WORK/pod" 2>/dev/null || true); do kill -9 "$pid" 2>/dev/null || true; done
-  awk -v p="$WORK/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
+  podman_services_stop "$WORK/pod1" "$WORK/pod2"
   rm -rf "$WORK" || true
 }
 trap cleanup EXIT
 E1=unix://$WORK/pod1/api.sock
 E2=tcp://127.0.0.1:$PORT
-start_engine 1 "$E1"
-start_engine 2 "$E2"
-for _ in $(seq 100); do
-  curl -fsS --unix-socket "$WORK/pod1/api.sock" http://d/_ping >/dev/null 2>&1 &&
-    curl -fsS "http://127.0.0.1:$PORT/_ping" >/dev/null 2>&1 && break
-  sleep 0.1
-done
-curl -fsS --unix-socket "$WORK/pod1/api.sock" http://d/_ping >/dev/null 2>&1 || fail "engine 1 did not start: $(tail -2 pod1/service.log)"
-curl -fsS "http://127.0.0.1:$PORT/_ping" >/dev/null 2>&1 || fail "engine 2 did not start: $(tail -2 pod2/service.log)"
+podman_service "$WORK/pod1" "$E1"
+podman_service "$WORK/pod2" "$E2"
 
 bash "$MA_SRC/tests/graph/gen.sh" all "$BOOT" --leaves 2
 mkdir recipes

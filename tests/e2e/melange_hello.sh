@@ -19,16 +19,10 @@ mkdir srv && cp "$TARBALL" srv/hello-2.10.tar.gz
 PORT=$(free_port)
 python3 -m http.server --bind 127.0.0.1 --directory srv "$PORT" >http.log 2>&1 &
 SERVER=$!
-SVC=""
 P=$WORK/podman
 cleanup() {
   kill $SERVER 2>/dev/null || true
-  if [ -n "$SVC" ]; then
-    kill $SVC 2>/dev/null || true; wait $SVC 2>/dev/null || true
-    # podman keeps conmon processes of exec sessions; ours name our private storage.
-    for pid in $(pgrep -f "$P/storage" 2>/dev/null || true); do kill -9 "$pid" 2>/dev/null || true; done
-    awk -v p="$P/" 'index($2, p) == 1 {print $2}' /proc/self/mounts | sort -r | xargs -r -n1 umount -l 2>/dev/null || true
-  fi
+  podman_services_stop "$P"
   rm -rf "$WORK" || true
 }
 trap cleanup EXIT
@@ -101,11 +95,7 @@ podman rmi -f "$TAG" >/dev/null 2>&1 || true
 echo "ok: hello built, tested, signed, indexed, reproducible offline, and runs in podman"
 
 # The docker runner, against a private podman Docker-API service.
-mkdir -p "$P"
-podman --root "$P/storage" --runroot "$P/run" system service --time=0 "unix://$P/api.sock" >"$P/service.log" 2>&1 &
-SVC=$!
-for _ in $(seq 100); do curl -fsS --unix-socket "$P/api.sock" http://d/_ping >/dev/null 2>&1 && break; sleep 0.1; done
-curl -fsS --unix-socket "$P/api.sock" http://d/_ping >/dev/null 2>&1 || fail "podman API service did not start: $(tail -2 "$P/service.log")"
+podman_service "$P" "unix://$P/api.sock"
 start=$(date +%s)
 DOCKER_HOST=unix://$P/api.sock "$MELANGE" build src/hello.yaml --runner docker --signing-key test.rsa "${STUB_ARGS[@]}" \
   --cache-dir cache --out-dir out-docker >docker.log 2>&1 || fail "docker-runner build failed: $(tail -5 docker.log)"
