@@ -24,7 +24,7 @@ case "$what" in
            qemu-user-static binfmt-support)  # foreign-architecture builds (binfmt handlers with F)
     # tests/corpus/build-real-recipes.sh: the further build tools its stand-in repository is made of.
     [ "$what" != corpus ] || pkgs+=(g++ g++-12 libstdc++-12-dev perl m4 autoconf automake autotools-dev libtool
-                                     patch zlib1g-dev) ;;
+                                     patch zlib1g-dev pkgconf) ;;
 esac
 # The aarch64 flavour of the bootstrap repository (tests/bootstrap) downloads Debian's arm64
 # packages: apt must know that architecture.
@@ -35,6 +35,14 @@ if [ "$what" != build ] && [ "$what" != demo ] && ! dpkg --print-foreign-archite
 fi
 SUDO=""
 [ "$(id -u)" = 0 ] || SUDO=sudo
+# tests/corpus/build-real-recipes.sh fetches Debian's orig tarballs with `apt-get source`, which
+# needs deb-src entries: mirror the deb entries of debian.sources when there are none.
+if [ "$what" = corpus ] && ! grep -rqs '^Types:.*deb-src\|^deb-src' /etc/apt/sources.list /etc/apt/sources.list.d/ &&
+   [ -f /etc/apt/sources.list.d/debian.sources ]; then
+  sed 's/^Types: deb$/Types: deb-src/' /etc/apt/sources.list.d/debian.sources |
+    $SUDO tee /etc/apt/sources.list.d/ma-deb-src.sources >/dev/null
+  update=1
+fi
 missing=()
 for p in "${pkgs[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

@@ -5,6 +5,7 @@
 #include <sys/stat.h>
 
 #include "apko/build.hpp"
+#include "apko/busybox.hpp"
 #include "apko/plan.hpp"
 #include "base/strings.hpp"
 #include "rootfs/id_file.hpp"
@@ -78,6 +79,11 @@ base::Result<Environment> assemble_environment(const config::ImageConfig& cfg, c
   Environment env;
   env.tree = std::move(root.tree);
   env.installed = std::move(root.installed);
+  // As apko makes images (and so the original's guests): busybox's applet links where no package
+  // put a file. Wolfi's busybox ships none of its own (its trigger would make them; scripts do
+  // not run), so /bin/sh itself may come from here.
+  TRY_ASSIGN(size_t links, in_context(apko::add_busybox_links(env.tree), what));
+  if (links) spdlog::debug("{}: {} busybox applet links", what, links);
   if (!env.tree.exists("bin/sh", rootfs::Follow::kFollow))
     return base::fail(base::ErrorCode::kInvalidInput,
                       what + ": no /bin/sh among the installed packages (" + base::join(plan.world, ", ") +

@@ -61,7 +61,11 @@ class EnvironmentTest : public ::testing::Test {
     tmp_ = std::make_unique<base::TempDir>(base::TempDir::create("melange-env-test-").value());
     write_repo(repo(), {{"shell", {}, {{"bin/sh", "#!fake shell\n"}, {"etc/passwd", "root:x:0:0:root:/root:/bin/sh\n"}}},
                         {"tool", {"shell"}, {{"usr/bin/tool", "tool\n"}}},
-                        {"nosh", {}, {{"usr/bin/nosh", "x\n"}}}});
+                        {"nosh", {}, {{"usr/bin/nosh", "x\n"}}},
+                        // Wolfi's busybox: the binary and its applet list, no links of its own.
+                        {"busybox", {}, {{"usr/bin/busybox", "#!busybox\n"},
+                                         {"etc/busybox-paths.d/busybox", "bin/sh\nusr/bin/unzip\nusr/bin/awk\n"}}},
+                        {"unzip", {}, {{"usr/bin/unzip", "real unzip\n"}}}});
     write_repo(extra(), {{"extra", {}, {{"usr/share/extra", "e\n"}}}});
     opts_.ignore_signatures = true;
     opts_.what = "demo build environment";
@@ -122,6 +126,21 @@ TEST_F(EnvironmentTest, AssemblesThroughApkoWithMelangeMountPoints) {
   struct stat st{};
   ASSERT_EQ(::stat(dir->path().c_str(), &st), 0);
   EXPECT_EQ(st.st_mode & 0777, 0755u);
+}
+
+TEST_F(EnvironmentTest, BusyboxAppletLinksWhereNoPackageHasTheFile) {
+  config::ImageConfig cfg;
+  cfg.contents.repositories = {repo().string()};
+  cfg.contents.packages = {"busybox", "unzip"};
+  auto env = assemble_environment(cfg, arch_, opts_);
+  ASSERT_TRUE(env) << env.error().to_string();
+  for (const char* p : {"bin/sh", "usr/bin/awk"}) {  // bin/sh: so that steps have a shell
+    auto n = env->tree.lookup(p, rootfs::Follow::kNoFollow);
+    ASSERT_TRUE(n) << p;
+    EXPECT_EQ((*n)->type, rootfs::NodeType::kSymlink) << p;
+    EXPECT_EQ((*n)->link, "/usr/bin/busybox") << p;
+  }
+  EXPECT_EQ(*env->tree.read_file("usr/bin/unzip"), "real unzip\n");  // the package's file stays
 }
 
 TEST_F(EnvironmentTest, NoShellIsOneLineNamingThePackages) {

@@ -114,19 +114,17 @@ rm -f "$x/usr/bin/sh"
 dash=$(pkg_root dash)/usr/bin/dash
 [ -e "$dash" ] || dash=$(pkg_root dash)/bin/dash  # the .deb itself is not usr-merged
 cp -a "$dash" "$x/usr/bin/sh"
-# Applet links only where neither dash nor build-base ships a real tool.
+# As Wolfi's busybox: no applet links in the package, only their list in etc/busybox-paths.d
+# (bin/ and sbin/ paths under usr/, this repository being usr-merged). apko, and melange's
+# build environments, make the links where no package installed a file (Wolfi's busybox makes
+# them with a trigger), so real tools (build-base's, unzip, GNU patch) never conflict with them.
 "$x/usr/bin/busybox" --list-full > "$s/applets" || {
   echo "make-bootstrap-repo: cannot run $arch busybox (for $arch on this host: apt-get install qemu-user-static)" >&2; exit 1; }
+mkdir -p "$x/etc/busybox-paths.d"
 while read -r applet; do
-  rel=$applet
-  case "$rel" in bin/*|sbin/*) rel=usr/$rel ;; esac
-  base=$(basename "$rel")
-  [ "$base" = sh ] && continue
-  [ -e "$x/$rel" ] || [ -L "$x/$rel" ] && continue
-  [ -e "$bb/usr/bin/$base" ] || [ -e "$bb/usr/sbin/$base" ] && continue
-  mkdir -p "$x/$(dirname "$rel")"
-  ln -s /usr/bin/busybox "$x/$rel"
-done < "$s/applets"
+  case "$applet" in bin/*|sbin/*) applet=usr/$applet ;; esac
+  [ "$(basename "$applet")" = sh ] || echo "$applet"
+done < "$s/applets" | sort -u > "$x/etc/busybox-paths.d/busybox"
 # cmd: provides carry a version, as melange writes them (Wolfi): a provide without a version and
 # without provider_priority is never picked on its own (apk-tools' rule, libs/solver).
 mk busybox 1.35-r0 "$x" --depend glibc --provide cmd:sh=1.35-r0 --provide /bin/sh=1.35-r0

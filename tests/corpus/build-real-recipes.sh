@@ -12,8 +12,11 @@
 # For each recipe: its fetch checksum (from `melange compile`) must equal the sha256 of the
 # Debian source package's orig tarball (`apt-get source --download-only`), which then goes into
 # the melange source cache; the build environment comes from the bootstrap repository
-# (tests/bootstrap) and make-extra-repo.sh, both made from the host's Debian packages. Tests
-# (`test:`) are not run: they use Wolfi's test tools, which those repositories do not have.
+# (tests/bootstrap) and make-extra-repo.sh, both made from the host's Debian packages. The
+# recipes' `test:` sections run with `melange test` once all are built (one recipe's tests may
+# install another's packages), with shell stand-ins for Wolfi's test tools (tests/corpus/test-tools/).
+# With APK=/path/to/apk (apk-tools 2.x, not in Debian 12), every package is also installed with
+# the reference client into a fresh root.
 # Prints one line per recipe and a summary; exit status 0 when every recipe built and installed.
 set -uo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -33,21 +36,36 @@ boot=$("$here/../bootstrap/make-bootstrap-repo.sh") || { echo "bootstrap reposit
 extra=$("$here/make-extra-repo.sh") || { echo "extra repository failed" >&2; exit 1; }
 [ -f "$work/local.rsa" ] || "$melange" --log-level warn keygen --key-size 2048 "$work/local.rsa"
 repos=(-r "$boot" -r "$extra" -k "$boot/bootstrap.rsa.pub" -k "$extra/extra.rsa.pub")
-# Runtime dependencies melange's SCA gives documentation packages (man-db for man pages, texinfo
-# for info pages): empty stand-ins depending on nothing (the bootstrap's busybox has an applet
-# link for every name, unzip included), so the packages install.
+# Stand-ins for what Wolfi's test pipelines and documentation packages need beyond the build
+# tools: apk-tools (`apk info -L`), man-db (`man`), texinfo (`info`), and the test tools ldd-check,
+# ver-check, help-check and package-type-check (Wolfi builds them from Go sources we do not
+# have). Each is a small shell script of tests/corpus/test-tools/ over the bootstrap's busybox.
 mkapk=${MA_MKAPK:-$bin/tests/ma-mkapk}
-mkdir -p "$work/standins/x86_64" "$work/standins/empty"
-for n in man-db texinfo; do
-  "$mkapk" --name "$n" --version 1-r0 --arch x86_64 --mtime 0 \
-    --description "stand-in for $n (corpus builds)" --signing-key "$work/local.rsa" \
-    --out "$work/standins/x86_64/$n-1-r0.apk" "$work/standins/empty"
+rm -rf "$work/standins"
+mkdir -p "$work/standins/x86_64"
+for pair in apk-tools:apk man-db:man texinfo:info ldd-check:ldd-check ver-check:ver-check \
+            help-check:help-check package-type-check:package-type-check; do
+  n=${pair%%:*} tool=${pair#*:}
+  d=$work/standins/tree-$n
+  mkdir -p "$d/usr/bin"
+  install -m 0755 "$here/test-tools/$tool" "$d/usr/bin/$tool"
+  deps=(--depend busybox)
+  case $n in ldd-check|package-type-check) deps+=(--depend apk-tools) ;; esac  # they read `apk info -L`
+  "$mkapk" --name "$n" --version 1-r0 --arch x86_64 --mtime 0 "${deps[@]}" \
+    --provide "cmd:$tool=1-r0" --description "stand-in for $n (corpus builds and tests)" \
+    --signing-key "$work/local.rsa" --out "$work/standins/x86_64/$n-1-r0.apk" "$d"
 done
 "$melange" --log-level warn index -o "$work/standins/x86_64/APKINDEX.tar.gz" --signing-key "$work/local.rsa" \
   "$work/standins/x86_64/"*.apk
 
+# Keys for the reference client, named as in the signatures (apk-tools resolves --keys-dir only
+# by that name).
+mkdir -p "$work/apk-keys"
+cp "$boot/bootstrap.rsa.pub" "$extra/extra.rsa.pub" "$work/local.rsa.pub" "$work/apk-keys/"
+
 ok=0
 total=0
+built=()
 for pair in "${pairs[@]}"; do
   name=${pair%%=*} debsrc=${pair#*=}
   total=$((total + 1))
@@ -66,6 +84,13 @@ print(b["package"]["full-version"], src[0]["expected-sha256"] if src else "-", "
   if [ -z "$orig" ]; then
     (cd "$work/debian" && apt-get source --download-only "$debsrc" >>"$log" 2>&1)
     orig=$(ls "$work/debian/${debsrc}_"*.orig.tar.* 2>/dev/null | head -n 1)
+    # A mirror may lack some file of the newest version (a security update's .dsc): every
+    # version apt knows shares the orig tarball, so try them in turn.
+    for v in $(apt-cache showsrc "$debsrc" 2>/dev/null | awk '/^Version:/ { print $2 }'); do
+      [ -z "$orig" ] || break
+      (cd "$work/debian" && apt-get source --download-only "$debsrc=$v" >>"$log" 2>&1)
+      orig=$(ls "$work/debian/${debsrc}_"*.orig.tar.* 2>/dev/null | head -n 1)
+    done
   fi
   [ -n "$orig" ] || { echo "$name: FAIL no Debian orig tarball for $debsrc ($log)"; continue; }
   have=$(sha256sum "$orig" | cut -d' ' -f1)
@@ -108,8 +133,48 @@ print(b["package"]["full-version"], src[0]["expected-sha256"] if src else "-", "
   done
   [ -z "$missing" ] || { echo "$name: FAIL not installed:$missing"; continue; }
   files=$(tar -tf "$root" | grep -c -v '/$')
-  echo "$name: OK ${packages//,/ } (source $(basename "$orig"), $files files installed with $(grep -c '^P:' <<<"$installed") packages)"
-  ok=$((ok + 1))
+  how="apko"
+  # With $APK (the reference apk-tools 2.x client), the same packages are installed again with it
+  # into a fresh root, from the same signed repositories, scripts run.
+  if [ -n "${APK:-}" ]; then
+    refroot=$work/roots/$name.apk-root
+    rm -rf "$refroot"
+    # apk-tools' --initdb makes lib/apk/db a directory before wolfi-baselayout's `lib -> usr/lib`
+    # link arrives (apk cannot then rename the link over it): start from the usr-merged layout.
+    mkdir -p "$refroot/usr/lib"
+    ln -s usr/lib "$refroot/lib"
+    # shellcheck disable=SC2086
+    if ! "$APK" add --root "$refroot" --initdb --arch x86_64 --no-cache --keys-dir "$work/apk-keys" \
+        --repository "$boot" --repository "$extra" --repository "$work/standins" \
+        --repository "$work/packages" ${packages//,/ } >>"$log" 2>&1; then
+      echo "$name: FAIL reference apk install ($log)"
+      continue
+    fi
+    missing=""
+    for p in ${packages//,/ }; do
+      "$APK" info --root "$refroot" -e "$p" >/dev/null 2>&1 || missing="$missing $p"
+    done
+    [ -z "$missing" ] || { echo "$name: FAIL not installed by the reference apk:$missing"; continue; }
+    how="apko and $("$APK" --version | cut -d, -f1)"
+  fi
+  echo "$name: OK ${packages//,/ } (source $(basename "$orig"), $files files installed with $(grep -c '^P:' <<<"$installed") packages, by $how)"
+  built+=("$name")
 done
-echo "built and installed $ok of $total recipes"
+
+# The recipes' `test:` sections, once every recipe is built: a test environment may need another
+# recipe's package (zip's tests use unzip and unzip's use zip, as in Wolfi's repository).
+for name in "${built[@]}"; do
+  log=$work/logs/$name.test.log
+  srcdir=$recipes/$name
+  [ -d "$srcdir" ] || srcdir=$work/empty
+  if "$melange" test "$recipes/$name.yaml" --arch x86_64 --runner bubblewrap --pipeline-dir "$recipes/pipelines" \
+      --source-dir "$srcdir" "${repos[@]}" -r "$work/standins" -r "$work/packages" -k "$work/local.rsa.pub" \
+      >"$log" 2>&1; then
+    echo "$name: tests passed ($(grep -c ' test: passed$' "$log") packages tested)"
+    ok=$((ok + 1))
+  else
+    echo "$name: FAIL tests ($log: $(grep 'melange: error' "$log" | tail -1))"
+  fi
+done
+echo "built, installed and tested $ok of $total recipes"
 [ "$ok" -eq "$total" ]

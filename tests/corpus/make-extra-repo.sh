@@ -4,15 +4,15 @@
 #   build-base 1-r1   the bootstrap's build-base plus g++ (Wolfi's build-base has a C++ compiler)
 #   libstdc++         libstdc++6
 #   perl, m4, autoconf, automake, libtool      real autotools (autoreconf works)
-#   cmake (+ cmake-3), ninja (+ samurai), patch, zlib-dev
-#   wolfi-base, gcc-14-default                 stand-ins depending on busybox / build-base
+#   cmake (+ cmake-3), ninja (+ samurai), patch, zlib-dev, pkgconf (pkg-config)
+#   wolfi-base, grep, gcc-14-default           stand-ins depending on busybox / build-base
 # Shared libraries an executable needs that no package here or in the bootstrap holds are copied
 # in with it from the host. Packages of the bootstrap repository keep their names; versions here
 # are higher where a name is replaced (build-base, autoconf, automake, libtool).
 # Usage: make-extra-repo.sh   (prints the repository directory: <dir>/<arch>/, <dir>/extra.rsa.pub)
 # Env: as make-bootstrap-repo.sh (MA_BINARY_DIR, MA_MKAPK, MELANGE, MA_CACHE_DIR).
 # Needs the host packages: g++-12 libstdc++-12-dev cmake ninja-build patch zlib1g-dev perl m4
-# autoconf automake libtool (scripts/install-deps.sh corpus).
+# autoconf automake libtool pkgconf (scripts/install-deps.sh corpus).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/../bootstrap/debian-apk.sh"
@@ -25,7 +25,7 @@ arch=$(uname -m)
 cxx_pkgs=(g++ g++-12 libstdc++-12-dev)
 perl_pkgs=(perl perl-base perl-modules-5.36 libperl5.36)
 extra_pkgs=(libstdc++6 "${cxx_pkgs[@]}" "${perl_pkgs[@]}" m4 autoconf automake autotools-dev libtool
-            cmake cmake-data ninja-build patch zlib1g-dev)
+            cmake cmake-data ninja-build patch zlib1g-dev pkgconf pkgconf-bin libpkgconf3)
 versions=$(dpkg-query -W -f='${Package}=${Version}\n' "${build_pkgs[@]}" "${extra_pkgs[@]}")
 key=$( { echo "$versions"; cat "$0" "$here/../bootstrap/debian-apk.sh"; } | sha256sum | cut -c1-16)
 cache=${MA_CACHE_DIR:-${XDG_CACHE_HOME:-$HOME/.cache}/melange-cpp}
@@ -80,7 +80,7 @@ mk libstdc++ 12-r0 "$d" --depend glibc --depend libgcc "${prov[@]}"
 d=$s/build-base; stage "$d" "${build_pkgs[@]}" "${cxx_pkgs[@]}"
 ln -sf gcc "$d/usr/bin/cc"
 mapfile -t prov < <(so_provides "$d")
-mk build-base 1-r1 "$d" --depend glibc --depend libgcc --depend libstdc++ --depend busybox \
+mk build-base 1-r1 "$d" --depend glibc --depend libgcc --depend libstdc++ --depend busybox --depend pkgconf \
   --provide cmd:gcc=1-r1 --provide cmd:g++=1-r1 --provide cmd:make=1-r1 "${prov[@]}"
 
 d=$s/perl; stage "$d" "${perl_pkgs[@]}"; add_host_libs "$d"
@@ -107,9 +107,13 @@ d=$s/patch; stage "$d" patch; add_host_libs "$d"
 mk patch 2.7-r0 "$d" --depend glibc --provide cmd:patch=2.7-r0 --replace busybox
 d=$s/zlib-dev; stage "$d" zlib1g-dev
 mk zlib-dev 1.2-r0 "$d" --depend build-base
+# pkgconf with Debian's pkg-config link; it searches /usr/lib/pkgconfig, where Wolfi's .pc files are.
+d=$s/pkgconf; stage "$d" pkgconf pkgconf-bin libpkgconf3
+mapfile -t prov < <(so_provides "$d")
+mk pkgconf 1.8-r0 "$d" --depend glibc --provide cmd:pkgconf=1.8-r0 --provide cmd:pkg-config=1.8-r0 "${prov[@]}"
 
 mkdir -p "$s/empty"
-for n in cmake-3:cmake samurai:ninja wolfi-base:busybox gcc-14-default:build-base; do
+for n in cmake-3:cmake samurai:ninja wolfi-base:busybox gcc-14-default:build-base grep:busybox; do
   mk "${n%%:*}" 1-r0 "$s/empty" --depend "${n#*:}"
 done
 

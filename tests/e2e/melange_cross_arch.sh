@@ -8,6 +8,8 @@
 #  3. the same package for amd64, then `apko build --arch x86_64,aarch64` of both: each
 #     image prints "Hello, world!" under `podman run --arch amd64` and `--arch arm64`.
 # MA_E2E_CROSS_HELLO=1 also builds GNU hello for aarch64 (minutes under emulation).
+# MA_REF_APK=/path/to/apk (apk-tools 2.x, not in Debian 12) also installs the aarch64 packages with
+# the reference client into an aarch64 root (scripts and all) and runs them there under emulation.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
 source "$HERE/melange_common.bash"
@@ -115,4 +117,31 @@ if [ "${MA_E2E_CROSS_HELLO:-}" = 1 ]; then
   echo "hello aarch64 build: $(( $(date +%s) - start )) s"
   pkginfo outh/aarch64/hello-2.10-r0.apk | grep -x "depend = so:ld-linux-aarch64.so.1" >/dev/null || fail "hello: no aarch64 interpreter dependency"
   echo "ok: GNU hello built for aarch64"
+fi
+
+# ref_install ROOT PKG...: the reference apk client installs the aarch64 packages of out/ and outh/
+# (signatures checked against the keys named as in the signatures) into a fresh aarch64 root.
+ref_install() {
+  local root=$1; shift
+  mkdir -p refkeys "$root/usr/lib" && ln -s usr/lib "$root/lib"
+  cp test.rsa.pub "$B64/bootstrap-aarch64.rsa.pub" refkeys/
+  local repos=(--repository "$B64" --repository "$WORK/out")
+  [ ! -d outh ] || repos+=(--repository "$WORK/outh")
+  "$MA_REF_APK" add --root "$root" --initdb --arch aarch64 --no-cache --keys-dir "$WORK/refkeys" \
+    "${repos[@]}" "$@" >refapk.log 2>&1 || fail "reference apk add $*: $(tail -3 refapk.log)"
+  for p in "$@"; do
+    "$MA_REF_APK" info --root "$root" -e "$p" >/dev/null 2>&1 || fail "reference apk: $p not installed"
+  done
+}
+if [ -n "${MA_REF_APK:-}" ]; then
+  pkgs=(small)
+  [ ! -d outh ] || pkgs+=(hello)
+  ref_install "$WORK/ref64" "${pkgs[@]}"
+  out=$(bwrap --bind "$WORK/ref64" / --proc /proc --dev /dev /usr/bin/hi) || fail "hi in the reference root failed"
+  [ "$out" = "Hello, world!" ] || fail "hi in the reference root printed: $out"
+  if [ -d outh ]; then
+    out=$(bwrap --bind "$WORK/ref64" / --proc /proc --dev /dev /usr/bin/hello) || fail "hello in the reference root failed"
+    [ "$out" = "Hello, world!" ] || fail "hello in the reference root printed: $out"
+  fi
+  echo "ok: $("$MA_REF_APK" --version | cut -d, -f1) installed ${pkgs[*]} for aarch64; they print Hello, world! under emulation"
 fi

@@ -89,6 +89,21 @@ grep -A1 "dia-top-1.0-r0" run3.log | grep -q "skip: up to date: dia-top-1.0-r0 i
   fail "third run does not say why: $(grep dia-top run3.log)"
 grep -q "building " run3.log && fail "third run built something"
 
+# With MA_REF_APK=/path/to/apk (apk-tools 2.x, not in Debian 12): the reference client trusts the
+# run's index and installs every one of its 31 packages, with the bootstrap's, into a fresh root.
+if [ -n "${MA_REF_APK:-}" ]; then
+  mkdir -p refkeys ref/usr/lib && ln -s usr/lib ref/lib
+  cp test.rsa.pub "$BOOT/bootstrap.rsa.pub" refkeys/
+  tar -xzOf "out/$ARCH/APKINDEX.tar.gz" APKINDEX 2>/dev/null | sed -n 's/^P://p' > names31
+  "$MA_REF_APK" add --root "$WORK/ref" --initdb --arch "$ARCH" --no-cache --keys-dir "$WORK/refkeys" \
+    --repository "$BOOT" --repository "$WORK/out" $(cat names31) >refapk.log 2>&1 ||
+    fail "reference apk add: $(tail -3 refapk.log)"
+  "$MA_REF_APK" info --root "$WORK/ref" 2>/dev/null | sort > ref-installed
+  missing=$(sort names31 | comm -23 - ref-installed)
+  [ -z "$missing" ] || fail "reference apk did not install: $missing"
+  echo "ok: $("$MA_REF_APK" --version | cut -d, -f1) trusts the index and installs its 31 packages"
+fi
+
 # 4. A cycle is one error naming it; nothing is built.
 mkdir cyc
 for p in "a b" "b c" "c a"; do set -- $p
