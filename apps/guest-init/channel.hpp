@@ -33,6 +33,9 @@ class Channel {
 
 // Runs a request: output and exit code as frames; kKill frames meanwhile kill its process group.
 void run_exec(Channel& ch, const sandbox::vm::ExecRequest& req);
+// The same on a new pseudo-terminal of the request's size (its controlling terminal, in a new
+// session): kStdin frames are typed into it, everything it prints comes back as kStdout.
+void run_exec_tty(Channel& ch, const sandbox::vm::TtyExecRequest& req);
 // Sends the tree under dir (not following links) as kFile/kData frames, then kDone or kError.
 void copy_out(Channel& ch, const std::string& dir);
 // In the calling process: chdir to work_dir, drop to gid/uid (capabilities `caps` for root),

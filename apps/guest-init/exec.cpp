@@ -5,6 +5,7 @@
 #include <linux/capability.h>
 #include <poll.h>
 #include <signal.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -12,6 +13,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <cstring>
 
 #include "channel.hpp"
@@ -115,6 +117,66 @@ void reap_others() {
     if (p == g_running) g_running_status = st;
 }
 
+namespace {
+
+// Relays the running command's output (fds: stdout and stderr pipes, or a terminal's master
+// and -1) to the host until it exits, handling kKill (and kStdin into `tty_master`) meanwhile;
+// then sends kExit.
+void relay(Channel& ch, pid_t pid, int fds[2], int tty_master) {
+  bool chan_ok = true;
+  using Clock = std::chrono::steady_clock;
+  Clock::time_point exited_at{};
+  while (fds[0] >= 0 || fds[1] >= 0 || g_running_status < 0) {
+    pollfd p[3] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}, {chan_ok ? ch.fd() : -1, POLLIN, 0}};
+    int r = ::poll(p, 3, 100);
+    if (r < 0 && errno != EINTR) break;
+    for (int i = 0; i < 2; ++i) {
+      if (fds[i] < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
+      char buf[65536];
+      ssize_t n = ::read(fds[i], buf, sizeof buf);
+      if (n > 0) {
+        ch.send(i == 0 ? Frame::kStdout : Frame::kStderr, std::string_view(buf, size_t(n)));
+      } else if (n == 0 || errno != EINTR) {  // a terminal's master reads EIO once the slave is gone
+        ::close(fds[i]);
+        fds[i] = -1;
+      }
+    }
+    if (chan_ok && (p[2].revents & (POLLIN | POLLHUP | POLLERR))) chan_ok = ch.pump();
+    {
+      // Also what arrived with the request itself (already queued: no poll event announces it).
+      while (auto f = ch.take_queued()) {
+        if (f->first == Frame::kKill) {
+          ::kill(-pid, SIGKILL);
+          ::kill(pid, SIGKILL);
+        } else if (f->first == Frame::kStdin && tty_master >= 0 && fds[0] >= 0) {
+          for (size_t off = 0; off < f->second.size();) {
+            ssize_t n = ::write(tty_master, f->second.data() + off, f->second.size() - off);
+            if (n < 0 && errno == EINTR) continue;
+            if (n <= 0) break;
+            off += size_t(n);
+          }
+        }
+      }
+    }
+    if (g_running_status < 0) reap_others();
+    if (g_running_status >= 0) {
+      if (exited_at == Clock::time_point{}) {
+        exited_at = Clock::now();
+        ::kill(-pid, SIGKILL);  // what is left of its group goes with it, as in a PID namespace
+      } else if (Clock::now() - exited_at > std::chrono::seconds(2)) {
+        for (int i = 0; i < 2; ++i)
+          if (fds[i] >= 0) ::close(fds[i]), fds[i] = -1;  // a daemon outside the group holds the pipe
+      }
+    }
+  }
+  g_running = -1;
+  sandbox::vm::Encoder e;
+  e.u32(uint32_t(exit_code(g_running_status)));
+  ch.send(Frame::kExit, e.bytes());
+}
+
+}  // namespace
+
 void run_exec(Channel& ch, const sandbox::vm::ExecRequest& req) {
   int outp[2], errp[2];
   if (::pipe2(outp, O_CLOEXEC) != 0 || ::pipe2(errp, O_CLOEXEC) != 0) {
@@ -132,47 +194,42 @@ void run_exec(Channel& ch, const sandbox::vm::ExecRequest& req) {
   ::close(outp[1]);
   ::close(errp[1]);
   int fds[2] = {outp[0], errp[0]};
-  bool chan_ok = true;
-  using Clock = std::chrono::steady_clock;
-  Clock::time_point exited_at{};
-  while (fds[0] >= 0 || fds[1] >= 0 || g_running_status < 0) {
-    pollfd p[3] = {{fds[0], POLLIN, 0}, {fds[1], POLLIN, 0}, {chan_ok ? ch.fd() : -1, POLLIN, 0}};
-    int r = ::poll(p, 3, 100);
-    if (r < 0 && errno != EINTR) break;
-    for (int i = 0; i < 2; ++i) {
-      if (fds[i] < 0 || !(p[i].revents & (POLLIN | POLLHUP | POLLERR))) continue;
-      char buf[65536];
-      ssize_t n = ::read(fds[i], buf, sizeof buf);
-      if (n > 0) {
-        ch.send(i == 0 ? Frame::kStdout : Frame::kStderr, std::string_view(buf, size_t(n)));
-      } else if (n == 0 || errno != EINTR) {
-        ::close(fds[i]);
-        fds[i] = -1;
-      }
-    }
-    if (chan_ok && (p[2].revents & (POLLIN | POLLHUP | POLLERR))) {
-      chan_ok = ch.pump();
-      while (auto f = ch.take_queued())
-        if (f->first == Frame::kKill) {
-          ::kill(-pid, SIGKILL);
-          ::kill(pid, SIGKILL);
-        }
-    }
-    if (g_running_status < 0) reap_others();
-    if (g_running_status >= 0) {
-      if (exited_at == Clock::time_point{}) {
-        exited_at = Clock::now();
-        ::kill(-pid, SIGKILL);  // what is left of its group goes with it, as in a PID namespace
-      } else if (Clock::now() - exited_at > std::chrono::seconds(2)) {
-        for (int& fd : fds)
-          if (fd >= 0) ::close(fd), fd = -1;  // a daemon outside the group holds the pipe
-      }
-    }
+  relay(ch, pid, fds, -1);
+}
+
+void run_exec_tty(Channel& ch, const sandbox::vm::TtyExecRequest& req) {
+  int master = ::posix_openpt(O_RDWR | O_NOCTTY | O_CLOEXEC);
+  const char* slave = master >= 0 && ::grantpt(master) == 0 && ::unlockpt(master) == 0 ? ::ptsname(master) : nullptr;
+  if (!slave) {
+    ch.send(Frame::kError, std::string("ma-guest-init: cannot allocate a terminal: ") + strerror(errno));
+    if (master >= 0) ::close(master);
+    return;
   }
-  g_running = -1;
-  sandbox::vm::Encoder e;
-  e.u32(uint32_t(exit_code(g_running_status)));
-  ch.send(Frame::kExit, e.bytes());
+  std::string slave_path = slave;
+  winsize ws{};
+  ws.ws_row = static_cast<unsigned short>(req.rows);
+  ws.ws_col = static_cast<unsigned short>(req.cols);
+  ::ioctl(master, TIOCSWINSZ, &ws);
+  g_running_status = -1;
+  pid_t pid = ::fork();
+  if (pid < 0) {
+    ch.send(Frame::kError, std::string("ma-guest-init: fork: ") + strerror(errno));
+    ::close(master);
+    return;
+  }
+  if (pid == 0) {
+    ::setsid();  // a new session whose controlling terminal is the slave
+    int fd = ::open(slave_path.c_str(), O_RDWR);
+    if (fd < 0 || ::ioctl(fd, TIOCSCTTY, 0) != 0) child_fail("cannot open the terminal", slave_path);
+    ::dup2(fd, 0);
+    ::dup2(fd, 1);
+    ::dup2(fd, 2);
+    if (fd > 2) ::close(fd);
+    become(req.exec);
+  }
+  g_running = pid;
+  int fds[2] = {master, -1};
+  relay(ch, pid, fds, master);
 }
 
 }  // namespace guest

@@ -113,13 +113,19 @@ void serve(int fd) {
         else
           ch.send(Frame::kError, "ma-guest-init: malformed exec request");
         break;
+      case Frame::kExecTty:
+        if (auto req = sandbox::vm::decode_tty_exec(f->second))
+          guest::run_exec_tty(ch, *req);
+        else
+          ch.send(Frame::kError, "ma-guest-init: malformed terminal exec request");
+        break;
       case Frame::kCopyOut:
         guest::copy_out(ch, f->second);
         break;
       case Frame::kPowerOff:
         return;
       default:
-        break;  // a late kKill: nothing runs
+        break;  // a late kKill or kStdin: nothing runs
     }
   }
 }

@@ -56,7 +56,7 @@ cli::Command build_command() {
                 ->capture_default_str();
             sub.add_option("--build-option", o->build_options, "Enable a named options: entry of the config");
             sub.add_flag("--debug", o->debug, "Run steps with set -x");
-            sub.add_flag("-i,--interactive", *interactive, "Open a shell in the guest when a step fails (bubblewrap, on a terminal)");
+            sub.add_flag("-i,--interactive", *interactive, "Open a shell in the guest when a step fails (bubblewrap, qemu, lima; on a terminal)");
             sub.add_flag("--rm", o->remove, "Delete the workspace and guest afterwards (default true)");
             sub.add_flag("--create-build-log", o->create_build_log, "Append arch|origin|name|version to <out-dir>/packages.log");
             sub.add_flag("--network", o->network, "Let steps use the host's network (default: no network)");

@@ -37,7 +37,7 @@ cli::Command test_command() {
             sub.add_option("--test-package-append", o->package_append, "Extra packages for every test environment");
             sub.add_option("--env-file", *env_file, "KEY=VALUE file under the test environment");
             sub.add_flag("--debug", *debug, "Run steps with set -x");
-            sub.add_flag("-i,--interactive", *interactive, "Open a shell in the guest when a step fails (bubblewrap, on a terminal)");
+            sub.add_flag("-i,--interactive", *interactive, "Open a shell in the guest when a step fails (bubblewrap, qemu, lima; on a terminal)");
             sub.add_flag("--rm", o->remove, "Delete the guests afterwards (default true)");
             sub.add_flag("--network", o->network, "Let tests use the host's network (default: no network)");
             sub.add_flag("--ignore-signatures", o->ignore_signatures, "Do not verify repository signatures");

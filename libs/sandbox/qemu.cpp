@@ -4,6 +4,8 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <termios.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -270,6 +272,17 @@ base::Status QemuRunner::start(const RunnerConfig& cfg) {
   spdlog::info("qemu: booting {} with {} ({} vCPUs, {} MiB)", s.kernel.string(),
                s.kvm ? "KVM" : "TCG (no usable /dev/kvm: slow)", s.cpus, s.memory_mb);
   auto st = boot(s);
+  if (!st && s.kvm && qemu_exited()) {
+    // /dev/kvm opens on hosts whose KVM cannot run this guest (nested virtualization without
+    // the CPU features qemu sets: "failed to set MSR ..."): the same VM under TCG then.
+    spdlog::warn("qemu: KVM failed ({}); booting again with TCG (slow)", st.error().message);
+    stop_vm();
+    std::error_code ec;
+    fs::remove(s.socket, ec);
+    fs::remove(s.console_log, ec);
+    s.kvm = false;
+    st = boot(s);
+  }
   if (!st) {
     (void)stop();
     return st;
@@ -363,6 +376,13 @@ base::Result<ExecResult> QemuRunner::exec(const std::vector<std::string>& argv,
                                           const std::string& work_dir, const OutputFn& out) {
   if (!client_) return base::fail(base::ErrorCode::kInternal, "qemu: exec before start");
   if (argv.empty()) return base::fail(base::ErrorCode::kInternal, "qemu: exec of an empty command");
+  auto code = client_->exec(request(argv, extra_env, work_dir), out ? out : log_output(name()), cfg_.timeout);
+  return finish_exec(std::move(code));
+}
+
+vm::ExecRequest QemuRunner::request(const std::vector<std::string>& argv,
+                                    const std::map<std::string, std::string>& extra_env,
+                                    const std::string& work_dir) const {
   vm::ExecRequest req;
   req.argv = argv;
   for (const auto& [k, v] : merged_env(cfg_, extra_env)) req.env.push_back(k + "=" + v);
@@ -373,7 +393,59 @@ base::Result<ExecResult> QemuRunner::exec(const std::vector<std::string>& argv,
     int n = vm::capability_number(c);
     if (n >= 0) req.caps |= 1ull << n;
   }
-  auto code = client_->exec(req, out ? out : log_output(name()), cfg_.timeout);
+  return req;
+}
+
+namespace {
+
+// This process's terminal in raw mode while a guest shell owns it (keys, ^C included, go to
+// the guest's terminal as typed); restored on scope exit.
+class RawTerminal {
+ public:
+  explicit RawTerminal(int fd) : fd_(fd) {
+    if (::tcgetattr(fd_, &saved_) != 0) return;
+    termios raw = saved_;
+    ::cfmakeraw(&raw);
+    active_ = ::tcsetattr(fd_, TCSANOW, &raw) == 0;
+  }
+  ~RawTerminal() {
+    if (active_) ::tcsetattr(fd_, TCSANOW, &saved_);
+  }
+  RawTerminal(const RawTerminal&) = delete;
+  RawTerminal& operator=(const RawTerminal&) = delete;
+
+ private:
+  int fd_;
+  termios saved_{};
+  bool active_ = false;
+};
+
+}  // namespace
+
+base::Result<ExecResult> QemuRunner::exec_interactive(const std::vector<std::string>& argv,
+                                                      const std::map<std::string, std::string>& extra_env,
+                                                      const std::string& work_dir) {
+  if (!client_) return base::fail(base::ErrorCode::kInternal, "qemu: exec before start");
+  if (argv.empty()) return base::fail(base::ErrorCode::kInternal, "qemu: exec of an empty command");
+  vm::TtyExecRequest req;
+  req.exec = request(argv, extra_env, work_dir);
+  bool has_term = false;
+  for (const auto& e : req.exec.env) has_term = has_term || e.rfind("TERM=", 0) == 0;
+  const char* term = std::getenv("TERM");
+  if (!has_term) req.exec.env.push_back(std::string("TERM=") + (term && *term ? term : "linux"));
+  winsize ws{};
+  if (::ioctl(STDOUT_FILENO, TIOCGWINSZ, &ws) == 0 && ws.ws_row && ws.ws_col) {
+    req.rows = ws.ws_row;
+    req.cols = ws.ws_col;
+  }
+  base::Result<int> code = [&] {
+    RawTerminal raw(STDIN_FILENO);
+    return client_->exec_tty(req, STDIN_FILENO, STDOUT_FILENO);
+  }();
+  return finish_exec(std::move(code));
+}
+
+base::Result<ExecResult> QemuRunner::finish_exec(base::Result<int> code) {
   if (!code && (cleanup::interrupted() || base::interrupted())) {
     if (base::interrupted()) return tl::unexpected(base::check_interrupted("qemu: the VM was stopped").error());
     return base::fail(base::ErrorCode::kInterrupted, "qemu: the VM was stopped: interrupted by signal " +
@@ -392,7 +464,18 @@ base::Status QemuRunner::retrieve(const std::string& guest_dir, const fs::path& 
   return base::ok();
 }
 
+bool QemuRunner::qemu_exited() {
+  int code;
+  return qemu_ && qemu_->try_wait(&code);
+}
+
 base::Status QemuRunner::stop() {
+  stop_vm();
+  dir_.reset();
+  return base::ok();
+}
+
+void QemuRunner::stop_vm() {
   if (client_) {
     (void)client_->power_off();
     if (qemu_) {
@@ -414,8 +497,6 @@ base::Status QemuRunner::stop() {
   }
   cleanup::unregister(cleanup_handle_);
   cleanup_handle_ = -1;
-  dir_.reset();
-  return base::ok();
 }
 
 }  // namespace sandbox

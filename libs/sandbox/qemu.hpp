@@ -3,13 +3,15 @@
 // start(): the build root, with the mounts' contents copied in, ma-guest-init as /.ma/init and
 // the kernel modules of the command channel, becomes a newc initramfs (initramfs.hpp);
 // `qemu-system-<arch>` boots it with the kernel from $QEMU_KERNEL_IMAGE or the newest
-// /boot/vmlinuz-*, with KVM when /dev/kvm can be opened, else TCG (logged). The machine has
+// /boot/vmlinuz-*, with KVM when /dev/kvm can be opened, else TCG (logged); when qemu exits
+// at once under KVM (a nested host lacking CPU features), once more with TCG. The machine has
 // no network card, `cfg.cpus` vCPUs and `cfg.memory_mb` of memory; its console goes to a log
 // file (its tail is shown when the boot fails). Commands travel over a virtio serial port
 // (vm_client.hpp): the virtio modules come from $QEMU_KERNEL_MODULES or /lib/modules/<the
 // kernel's version>; without them the second serial port is used, which is slow.
 // exec(): one command in the guest as cfg.uid:cfg.gid with the effective capabilities (for
-// root); the per-command timeout kills it in the guest.
+// root); the per-command timeout kills it in the guest. exec_interactive(): the same on a
+// pseudo-terminal in the guest, relayed to this terminal (--interactive).
 // retrieve(): copies a guest directory out over the channel (tree_receiver.hpp): owners,
 // modes, xattrs and mtimes kept, nothing followed. Writes to the workspace reach the host only
 // this way (melange build retrieves melange-out).
@@ -72,11 +74,23 @@ class QemuRunner : public Runner {
   base::Status start(const RunnerConfig& cfg) override;
   base::Result<ExecResult> exec(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
                                 const std::string& work_dir, const OutputFn& out) override;
+  // A pseudo-terminal in the guest, typed into from this terminal (in raw mode meanwhile).
+  base::Result<ExecResult> exec_interactive(const std::vector<std::string>& argv,
+                                            const std::map<std::string, std::string>& extra_env,
+                                            const std::string& work_dir) override;
   base::Status retrieve(const std::string& guest_dir, const std::filesystem::path& host_dir) override;
   base::Status stop() override;
 
  private:
+  vm::ExecRequest request(const std::vector<std::string>& argv, const std::map<std::string, std::string>& extra_env,
+                          const std::string& work_dir) const;
+  // An exec's result, or the error that names an interrupt or the VM.
+  base::Result<ExecResult> finish_exec(base::Result<int> code);
   base::Status boot(const QemuSettings& s);
+  // Powers the VM off (killed after 10 s) and forgets it; the temporary files stay.
+  void stop_vm();
+  // True when qemu was started and has exited.
+  bool qemu_exited();
   std::string console_tail() const;
   RunnerConfig cfg_;
   std::optional<base::TempDir> dir_;

@@ -116,6 +116,54 @@ base::Result<int> GuestClient::exec(const vm::ExecRequest& req, const OutputFn& 
   }
 }
 
+base::Result<int> GuestClient::exec_tty(const vm::TtyExecRequest& req, int in_fd, int out_fd) {
+  TRY(send(vm::Frame::kExecTty, vm::encode(req)));
+  auto write_all = [](int fd, std::string_view b) {
+    while (!b.empty()) {
+      ssize_t n = ::write(fd, b.data(), b.size());
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return;  // the terminal went away: keep serving the guest
+      b.remove_prefix(size_t(n));
+    }
+  };
+  for (;;) {
+    while (auto f = parser_.next()) {
+      switch (f->first) {
+        case vm::Frame::kStdout:
+        case vm::Frame::kStderr:
+          write_all(out_fd, f->second);
+          break;
+        case vm::Frame::kExit:
+          return int(vm::Decoder(f->second).u32());
+        case vm::Frame::kError:
+          return base::fail(base::ErrorCode::kSandbox, f->second);
+        default:
+          return base::fail(base::ErrorCode::kSandbox, "guest channel: unexpected frame during a terminal session");
+      }
+    }
+    if (parser_.corrupt()) return base::fail(base::ErrorCode::kSandbox, "guest channel: corrupt frame from the guest");
+    pollfd p[2] = {{fd_, POLLIN, 0}, {in_fd, POLLIN, 0}};
+    int r = ::poll(p, in_fd >= 0 ? 2 : 1, -1);
+    if (r < 0 && errno == EINTR) continue;
+    if (r < 0) return base::fail(base::ErrorCode::kSandbox, std::string("guest channel: poll: ") + std::strerror(errno));
+    char buf[1 << 16];
+    if (in_fd >= 0 && (p[1].revents & (POLLIN | POLLHUP | POLLERR))) {
+      ssize_t n = ::read(in_fd, buf, sizeof buf);
+      if (n > 0) {
+        TRY(send(vm::Frame::kStdin, std::string_view(buf, size_t(n))));
+      } else if (n == 0 || errno != EINTR) {
+        in_fd = -1;  // nothing more to type
+      }
+    }
+    if (p[0].revents & (POLLIN | POLLHUP | POLLERR)) {
+      ssize_t n = ::read(fd_, buf, sizeof buf);
+      if (n < 0 && errno == EINTR) continue;
+      if (n <= 0) return base::fail(base::ErrorCode::kSandbox, "guest channel: the guest went away");
+      parser_.feed(std::string_view(buf, size_t(n)));
+    }
+  }
+}
+
 base::Status GuestClient::copy_out(const std::string& guest_dir, const std::filesystem::path& host_dir) {
   TRY(send(vm::Frame::kCopyOut, guest_dir));
   auto rx = TreeReceiver::open(host_dir);

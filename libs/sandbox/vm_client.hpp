@@ -26,6 +26,10 @@ class GuestClient {
   // Runs a command; output lines go to `out`. With a non-zero timeout the command's process
   // group is killed when it runs longer, and the result is a kSandbox "timed out" error.
   base::Result<int> exec(const vm::ExecRequest& req, const OutputFn& out, std::chrono::seconds timeout);
+  // Runs a command on a pseudo-terminal in the guest: what is read from in_fd is typed into
+  // it, what it prints is written to out_fd, until it exits (its exit code). End of in_fd
+  // only stops the typing. The caller puts its own terminal in raw mode.
+  base::Result<int> exec_tty(const vm::TtyExecRequest& req, int in_fd, int out_fd);
   // Copies guest_dir (recursively, links not followed) to host_dir (see tree_receiver.hpp).
   base::Status copy_out(const std::string& guest_dir, const std::filesystem::path& host_dir);
   // Asks the guest to power off (it syncs and exits); does not wait.

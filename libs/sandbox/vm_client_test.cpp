@@ -88,6 +88,30 @@ TEST_F(GuestClientTest, TimeoutKillsTheCommandAndTheChannelStaysUsable) {
   EXPECT_EQ(*again, 0);
 }
 
+TEST_F(GuestClientTest, TerminalSessionTypesInputAndReturnsTheExitCode) {
+  int in[2], out[2];
+  ASSERT_EQ(::pipe(in), 0);
+  ASSERT_EQ(::pipe(out), 0);
+  std::string typed = "tty -s && echo on-a-tty; stty size; echo \"foo=$FOO\"; exit 5\n";
+  ASSERT_EQ(::write(in[1], typed.data(), typed.size()), ssize_t(typed.size()));
+  ::close(in[1]);  // end of input only stops the typing
+  auto code = client_->exec_tty(vm::TtyExecRequest{30, 100, req({"sh"})}, in[0], out[1]);
+  ::close(in[0]);
+  ::close(out[1]);
+  ASSERT_TRUE(code) << code.error().to_string();
+  EXPECT_EQ(*code, 5);
+  std::string got;
+  char buf[4096];
+  for (ssize_t n; (n = ::read(out[0], buf, sizeof buf)) > 0;) got.append(buf, size_t(n));
+  ::close(out[0]);
+  EXPECT_NE(got.find("on-a-tty\r\n"), std::string::npos) << got;  // the shell's stdout is a terminal
+  EXPECT_NE(got.find("30 100\r\n"), std::string::npos) << got;    // of the size asked for
+  EXPECT_NE(got.find("foo=bar\r\n"), std::string::npos) << got;   // with the request's environment
+  auto again = client_->exec(req({"true"}), nullptr, std::chrono::seconds(0));  // the channel is still in step
+  ASSERT_TRUE(again);
+  EXPECT_EQ(*again, 0);
+}
+
 TEST_F(GuestClientTest, CopyOutKeepsModesLinksAndContents) {
   fs::path src = dir_->path() / "src";
   fs::create_directories(src / "sub");

@@ -18,7 +18,7 @@ uint64_t get_le(std::string_view in, size_t pos, int bytes) {
 }
 
 bool known_frame(char c) {
-  for (char k : {'H', 'X', 'K', 'C', 'P', 'O', 'E', 'R', 'F', 'B', 'D', 'Z'})
+  for (char k : {'H', 'X', 'K', 'C', 'P', 'T', 'I', 'O', 'E', 'R', 'F', 'B', 'D', 'Z'})
     if (c == k) return true;
   return false;
 }
@@ -113,6 +113,24 @@ std::optional<ExecRequest> decode_exec(std::string_view payload) {
   r.gid = d.u32();
   r.caps = d.u64();
   if (d.failed() || !d.at_end() || r.argv.empty()) return std::nullopt;
+  return r;
+}
+
+std::string encode(const TtyExecRequest& r) {
+  Encoder e;
+  e.u32(r.rows).u32(r.cols);
+  return e.bytes() + encode(r.exec);
+}
+
+std::optional<TtyExecRequest> decode_tty_exec(std::string_view payload) {
+  Decoder d(payload);
+  TtyExecRequest r;
+  r.rows = d.u32();
+  r.cols = d.u32();
+  if (d.failed()) return std::nullopt;
+  auto exec = decode_exec(payload.substr(8));
+  if (!exec) return std::nullopt;
+  r.exec = std::move(*exec);
   return r;
 }
 

@@ -4,7 +4,9 @@
 // Payloads are built from u32/u64 integers (little endian) and strings (u32 length + bytes).
 //
 //   host -> guest: kExec (ExecRequest), kKill (empty: SIGKILL the running command's group),
-//                  kCopyOut (a string: the guest directory to send), kPowerOff (empty)
+//                  kCopyOut (a string: the guest directory to send), kPowerOff (empty),
+//                  kExecTty (TtyExecRequest: the command on a new pseudo-terminal, its output
+//                  as kStdout), kStdin (raw bytes typed into that terminal)
 //   guest -> host: kHello (empty, once at start), kStdout/kStderr (raw bytes), kExit (u32 code,
 //                  128+N for signal N), kFile (FileRecord) followed for a regular file by
 //                  kData frames holding exactly its size, kDone (end of a copy), kError (a
@@ -28,6 +30,8 @@ enum class Frame : char {
   kKill = 'K',
   kCopyOut = 'C',
   kPowerOff = 'P',
+  kExecTty = 'T',
+  kStdin = 'I',
   kStdout = 'O',
   kStderr = 'E',
   kExit = 'R',
@@ -94,6 +98,14 @@ struct ExecRequest {
 };
 std::string encode(const ExecRequest& r);
 std::optional<ExecRequest> decode_exec(std::string_view payload);
+
+// An interactive command (--interactive debug shells): the terminal's size, then the request.
+struct TtyExecRequest {
+  uint32_t rows = 24, cols = 80;
+  ExecRequest exec;
+};
+std::string encode(const TtyExecRequest& r);
+std::optional<TtyExecRequest> decode_tty_exec(std::string_view payload);
 
 struct FileRecord {
   char type = 'f';    // 'd' directory, 'f' regular file, 'l' symlink

@@ -47,6 +47,23 @@ TEST(VmProtocol, ExecRequestRoundTrip) {
   EXPECT_FALSE(decode_exec(encode(ExecRequest{})));  // no argv
 }
 
+TEST(VmProtocol, TtyExecRequestRoundTrip) {
+  TtyExecRequest r{40, 132, ExecRequest{{"/bin/sh"}, {"TERM=xterm"}, "/home/build", 0, 0, 0}};
+  std::string bytes = encode(r);
+  auto d = decode_tty_exec(bytes);
+  ASSERT_TRUE(d);
+  EXPECT_EQ(d->rows, 40u);
+  EXPECT_EQ(d->cols, 132u);
+  EXPECT_EQ(d->exec.argv, r.exec.argv);
+  EXPECT_EQ(d->exec.env, r.exec.env);
+  EXPECT_FALSE(decode_tty_exec(bytes.substr(0, 6)));
+  EXPECT_FALSE(decode_tty_exec(encode(r.exec)));  // a plain request is not one
+  FrameParser p;
+  p.feed(frame(Frame::kExecTty, bytes) + frame(Frame::kStdin, "ls\n"));
+  EXPECT_EQ(p.next()->first, Frame::kExecTty);
+  EXPECT_EQ(p.next()->second, "ls\n");
+}
+
 TEST(VmProtocol, FileRecordRoundTrip) {
   FileRecord r;
   r.type = 'l';

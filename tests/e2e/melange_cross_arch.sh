@@ -117,6 +117,22 @@ if [ "${MA_E2E_CROSS_HELLO:-}" = 1 ]; then
   echo "hello aarch64 build: $(( $(date +%s) - start )) s"
   pkginfo outh/aarch64/hello-2.10-r0.apk | grep -x "depend = so:ld-linux-aarch64.so.1" >/dev/null || fail "hello: no aarch64 interpreter dependency"
   echo "ok: GNU hello built for aarch64"
+  # With its x86_64 build, a two-arch image of GNU hello runs under podman --arch arm64 and amd64.
+  hello_yaml "http://127.0.0.1:9/hello-\${{package.version}}.tar.gz" "$BOOT" > src/hello.yaml
+  "$MELANGE" build src/hello.yaml --arch x86_64 --runner bubblewrap --signing-key test.rsa --cache-dir cache \
+    --out-dir outh >h86.log 2>&1 || fail "hello x86_64 build failed: $(tail -5 h86.log)"
+  sed -e "s|$WORK/out\$|$WORK/outh|" -e 's|^    - small$|    - hello|' -e 's|/usr/bin/hi$|/usr/bin/hello|' image.yaml > hello-image.yaml
+  "$APKO" build hello-image.yaml hello:latest hello.tar >apko-hello.log 2>&1 || fail "apko build of hello: $(tail -3 apko-hello.log)"
+  podman load -i hello.tar >>podman.log 2>&1 || fail "podman load hello: $(tail -1 podman.log)"
+  for a in amd64 arm64; do
+    podman tag "hello:latest-$a" "$TAG-hello-$a" >/dev/null 2>>podman.log || fail "no image hello:latest-$a"
+    podman rmi "hello:latest-$a" >/dev/null 2>&1 || true
+    out=$(container_run podman --rm --arch "$a" "$TAG-hello-$a" 2>>podman.log) ||
+      { podman rmi -f "$TAG-hello-$a" >/dev/null 2>&1; fail "podman run --arch $a hello: $(tail -2 podman.log)"; }
+    podman rmi -f "$TAG-hello-$a" >/dev/null 2>&1 || true
+    [ "$out" = "Hello, world!" ] || fail "the $a hello image printed: $out"
+  done
+  echo "ok: the two-arch GNU hello image prints Hello, world! under podman --arch amd64 and arm64"
 fi
 
 # ref_install ROOT PKG...: the reference apk client installs the aarch64 packages of out/ and outh/

@@ -4,7 +4,8 @@
 #     symlink, a read-only directory) built and tested with --runner qemu has the same data
 #     entries (modes, owners, contents) and the same dependencies as with --runner bubblewrap;
 #  2. `melange initramfs` writes a cpio GNU cpio lists, with /.ma/init and busybox;
-#  3. SIGINT during a step kills the VM and leaves no qemu process and no temporary files.
+#  3. SIGINT during a step kills the VM and leaves no qemu process and no temporary files;
+#  4. --interactive: a failing step opens a shell on a terminal in the VM.
 # GNU hello under qemu (about 6 minutes under TCG on 2 cores) is opt-in: MA_E2E_QEMU_HELLO=1.
 # qemu-system-x86_64 and a kernel are installed by scripts/install-deps.sh test: their absence fails.
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -110,6 +111,36 @@ pgrep -af "$WORK/tmp/melange-qemu-" && fail "qemu survived SIGINT"
 left=$(ls "$WORK/tmp")
 [ -z "$left" ] || fail "temporary files left after SIGINT: $left"
 echo "ok: SIGINT tears the VM down"
+
+# 4. --interactive on a terminal (script(1)'s): a failing step opens a shell on a terminal in the
+#    guest, in the step's directory and environment; what is typed runs in the VM (PID 1 is
+#    ma-guest-init) and its output comes back; the build still fails.
+cat > src/broken.yaml <<EOF
+package:
+  name: broken
+  version: "1.0"
+  epoch: 0
+  description: fails
+  copyright:
+    - license: MIT
+$(env_yaml "$BOOT" busybox wolfi-baselayout)
+  environment:
+    MARK: from-the-build-env
+pipeline:
+  - working-directory: sub
+    runs: |
+      echo half > half-done
+      false
+EOF
+start=$(date +%s)
+printf '%s\n' 'tty >/dev/null && echo "typed:$MARK:$(pwd):$(cat half-done):$(tr "\0" " " </proc/1/cmdline)"' exit |
+  script -qec "$(printf '%q ' "$MELANGE" build src/broken.yaml --runner qemu --signing-key test.rsa --out-dir out-broken --interactive)" /dev/null \
+  > tty.log 2>&1 && fail "the build succeeded although a step failed"
+grep -q "a shell opens in the build environment" tty.log || fail "no notice before the shell: $(tail -5 tty.log)"
+grep -q "typed:from-the-build-env:/home/build/sub:half:/.ma/init" tty.log ||
+  fail "the typed commands did not run in the VM's shell: $(tail -8 tty.log)"
+grep -q 'broken: step "(unnamed)" (src/broken.yaml:[0-9]*) failed with exit code 1' tty.log || fail "no step failure line: $(tail -3 tty.log)"
+echo "ok: --interactive opens a shell on a terminal in the VM ($(( $(date +%s) - start )) s)"
 
 if [ "${MA_E2E_QEMU_HELLO:-}" = 1 ]; then
   TARBALL=$(hello_tarball)
