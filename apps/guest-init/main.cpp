@@ -3,7 +3,7 @@
 // As PID 1 it mounts /proc, /sys, /dev (devtmpfs), /dev/pts, /dev/shm and /run, loads the
 // kernel modules listed in /.ma/modules (paths, in order: the virtio drivers of the command
 // channel, copied from the host; /.ma/channel says "virtio" or "serial"), makes the paths listed in /.ma/ro read-only bind mounts,
-// opens the command channel (the first virtio serial port /dev/vport*p1 when the modules
+// brings up the network (network.hpp), opens the command channel (the first virtio serial port /dev/vport*p1 when the modules
 // gave one, else the second serial port /dev/ttyS1 in raw mode, which is much slower), says
 // hello and serves requests until kPowerOff, then powers the machine off. `ma-guest-init --serve-fd N` serves on an inherited file
 // descriptor instead (tests run the protocol on the host that way, without a VM).
@@ -25,6 +25,7 @@
 #include <string>
 
 #include "channel.hpp"
+#include "network.hpp"
 
 namespace {
 
@@ -152,6 +153,7 @@ int main(int argc, char** argv) {
   std::getline(std::ifstream("/.ma/channel") >> std::ws, channel);
   if (channel == "virtio") {
     load_modules();
+    guest::setup_network();
     dev = find_vport();
     // The node can appear before the port is registered (ENXIO meanwhile).
     for (int i = 0; !dev.empty() && fd < 0 && i < 500; ++i) {
@@ -160,6 +162,7 @@ int main(int argc, char** argv) {
       if (fd < 0) ::usleep(10000);
     }
   } else {
+    guest::setup_network();  // loopback (no virtio-net without the modules)
     fd = open_serial(dev.c_str());
   }
   if (fd < 0) {

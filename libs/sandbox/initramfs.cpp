@@ -181,6 +181,7 @@ base::Result<InitramfsStats> write_initramfs(const InitramfsSpec& spec, archive:
   TRY(b.add_path(spec.init, ".ma/init", root_own, true));
   if (!ro.empty()) TRY(b.synthetic_file(".ma/ro", ro, 0600));
   TRY(b.synthetic_file(".ma/channel", spec.channel + "\n", 0600));
+  if (!spec.network.empty()) TRY(b.synthetic_file(".ma/network", spec.network + "\n", 0600));
   if (!spec.modules.empty()) {
     TRY(b.synthetic_dir(".ma/mod", 0700));
     std::string list;

@@ -4,7 +4,8 @@
 //     in; the root's own files under a target are left out, as a bind mount hides them);
 //   - /.ma/init: ma-guest-init, the VM's PID 1 (booted with rdinit=/.ma/init);
 //   - /.ma/modules: the kernel modules to load at boot (one path per line, in order), stored
-//     under /.ma/mod/; /.ma/ro: the targets of read-only mounts, one per line.
+//     under /.ma/mod/; /.ma/ro: the targets of read-only mounts, one per line; /.ma/network:
+//     the guest's address, gateway and DNS server when it has a network.
 //
 // Nothing is followed: symlinks are archived as symlinks, hard links become copies, sockets
 // are skipped; devices and fifos are kept. Modes (with setuid/setgid/sticky) and mtimes are
@@ -31,6 +32,9 @@ struct InitramfsSpec {
   std::filesystem::path init;                  // ma-guest-init
   std::vector<std::filesystem::path> modules;  // in load order
   std::string channel = "virtio";              // /.ma/channel: "virtio" or "serial"
+  // /.ma/network when not empty: "ADDRESS/PREFIX GATEWAY DNS" for eth0 (the qemu runner's
+  // user-mode network, --network).
+  std::string network;
   uint32_t run_uid = 0, run_gid = 0;
   // Whose files are mapped (see above); host_is_root disables the mapping.
   bool host_is_root = false;

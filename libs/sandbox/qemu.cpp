@@ -38,6 +38,7 @@ using Clock = std::chrono::steady_clock;
 
 const char* const kChannelModules[] = {"virtio_ring",           "virtio",     "virtio_pci_modern_dev",
                                        "virtio_pci_legacy_dev", "virtio_pci", "virtio_console"};
+const char* const kNetworkModules[] = {"failover", "net_failover", "virtio_net"};
 
 std::string getenv_str(const char* name) {
   const char* v = std::getenv(name);
@@ -109,6 +110,8 @@ std::vector<std::string> qemu_args(const QemuSettings& s) {
     a.insert(a.end(), {"-device", "virtio-serial-pci,id=vs", "-device", "virtserialport,bus=vs.0,chardev=cmd,name=ma.cmd"});
   else
     a.insert(a.end(), {"-serial", "chardev:cmd"});
+  if (s.network)
+    a.insert(a.end(), {"-netdev", "user,id=net0", "-device", "virtio-net-pci,netdev=net0,romfile="});
   return a;
 }
 
@@ -140,7 +143,7 @@ fs::path default_modules_dir(const fs::path& kernel) {
   return fs::path("/lib/modules") / name.substr(8);
 }
 
-base::Result<std::vector<fs::path>> channel_modules(const fs::path& dir) {
+base::Result<std::vector<fs::path>> channel_modules(const fs::path& dir, bool network) {
   std::ifstream dep(dir / "modules.dep"), builtin(dir / "modules.builtin");
   if (!dep) return base::fail(base::ErrorCode::kNotFound, (dir / "modules.dep").string() + ": cannot read");
   std::map<std::string, std::string> mods;
@@ -150,13 +153,15 @@ base::Result<std::vector<fs::path>> channel_modules(const fs::path& dir) {
   }
   std::set<std::string> built;
   for (std::string line; std::getline(builtin, line);) built.insert(module_name(line));
+  std::vector<std::string_view> wanted(std::begin(kChannelModules), std::end(kChannelModules));
+  if (network) wanted.insert(wanted.end(), std::begin(kNetworkModules), std::end(kNetworkModules));
   std::vector<fs::path> out;
-  for (const char* m : kChannelModules) {
-    auto it = mods.find(m);
+  for (std::string_view m : wanted) {
+    auto it = mods.find(std::string(m));
     if (it == mods.end()) {
-      if (built.count(m) || std::string_view(m) == "virtio_pci_legacy_dev" || std::string_view(m) == "virtio_pci_modern_dev")
+      if (built.count(std::string(m)) || m == "virtio_pci_legacy_dev" || m == "virtio_pci_modern_dev")
         continue;  // built in, or a kernel from before the split of virtio_pci
-      return base::fail(base::ErrorCode::kNotFound, dir.string() + ": kernel module " + m + " not found");
+      return base::fail(base::ErrorCode::kNotFound, dir.string() + ": kernel module " + std::string(m) + " not found");
     }
     if (it->second.size() < 3 || it->second.compare(it->second.size() - 3, 3, ".ko") != 0)
       return base::fail(base::ErrorCode::kUnsupported, (dir / it->second).string() + ": compressed module");
@@ -195,10 +200,14 @@ base::Result<InitramfsSpec> qemu_initramfs_spec(const RunnerConfig& cfg, const f
   fs::path mods_dir = mods_env.empty() ? default_modules_dir(kernel) : fs::path(mods_env);
   auto mods = mods_dir.empty() ? base::Result<std::vector<fs::path>>(base::fail(
                                      base::ErrorCode::kNotFound, kernel.string() + ": no modules directory known"))
-                               : channel_modules(mods_dir);
+                               : channel_modules(mods_dir, cfg.network);
   if (mods) {
     spec.modules = *mods;
     spec.channel = "virtio";
+    if (cfg.network) spec.network = kGuestNetwork;
+  } else if (cfg.network) {
+    return base::fail(base::ErrorCode::kNotFound, "qemu runner: --network needs the virtio-net module: " + mods.error().message,
+                      "set QEMU_KERNEL_MODULES to the kernel's modules directory");
   } else {
     spec.channel = "serial";
     spdlog::warn("qemu: {}; commands go over the slow serial port (set QEMU_KERNEL_MODULES to the kernel's modules)",
@@ -245,9 +254,6 @@ base::Status QemuRunner::check_available() const {
 
 base::Status QemuRunner::start(const RunnerConfig& cfg) {
   TRY(validate_config(cfg));
-  if (cfg.network)
-    return base::fail(base::ErrorCode::kUnsupported, "the qemu runner gives the guest no network",
-                      "build without --network, or use --runner bubblewrap");
   TRY(check_available());
   (void)stop();
   cfg_ = cfg;
@@ -264,6 +270,7 @@ base::Status QemuRunner::start(const RunnerConfig& cfg) {
   s.socket = dir_->path() / "cmd.sock";
   s.console_log = dir_->path() / "console.log";
   s.extra_cmdline = getenv_str("QEMU_KERNEL_CMDLINE");
+  s.network = cfg.network;
 
   TRY_ASSIGN(InitramfsSpec spec, qemu_initramfs_spec(cfg, s.kernel));
   s.virtio_channel = spec.channel == "virtio";
@@ -272,7 +279,7 @@ base::Status QemuRunner::start(const RunnerConfig& cfg) {
   spdlog::info("qemu: booting {} with {} ({} vCPUs, {} MiB)", s.kernel.string(),
                s.kvm ? "KVM" : "TCG (no usable /dev/kvm: slow)", s.cpus, s.memory_mb);
   auto st = boot(s);
-  if (!st && s.kvm && qemu_exited()) {
+  if (!st && s.kvm && !base::interrupted() && !cleanup::interrupted() && qemu_exited(std::chrono::seconds(3))) {
     // /dev/kvm opens on hosts whose KVM cannot run this guest (nested virtualization without
     // the CPU features qemu sets: "failed to set MSR ..."): the same VM under TCG then.
     spdlog::warn("qemu: KVM failed ({}); booting again with TCG (slow)", st.error().message);
@@ -464,9 +471,12 @@ base::Status QemuRunner::retrieve(const std::string& guest_dir, const fs::path& 
   return base::ok();
 }
 
-bool QemuRunner::qemu_exited() {
+bool QemuRunner::qemu_exited(std::chrono::milliseconds grace) {
   int code;
-  return qemu_ && qemu_->try_wait(&code);
+  for (auto deadline = Clock::now() + grace;; std::this_thread::sleep_for(std::chrono::milliseconds(20))) {
+    if (qemu_ && qemu_->try_wait(&code)) return true;
+    if (!qemu_ || Clock::now() >= deadline) return false;
+  }
 }
 
 base::Status QemuRunner::stop() {

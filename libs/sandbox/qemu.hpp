@@ -5,8 +5,10 @@
 // `qemu-system-<arch>` boots it with the kernel from $QEMU_KERNEL_IMAGE or the newest
 // /boot/vmlinuz-*, with KVM when /dev/kvm can be opened, else TCG (logged); when qemu exits
 // at once under KVM (a nested host lacking CPU features), once more with TCG. The machine has
-// no network card, `cfg.cpus` vCPUs and `cfg.memory_mb` of memory; its console goes to a log
-// file (its tail is shown when the boot fails). Commands travel over a virtio serial port
+// `cfg.cpus` vCPUs and `cfg.memory_mb` of memory, and no network card unless cfg.network
+// (--network): then qemu's user-mode network on a virtio-net card (the guest is 10.0.2.15,
+// the host's loopback 10.0.2.2, its resolver 10.0.2.3). Its console goes to a log file (its
+// tail is shown when the boot fails). Commands travel over a virtio serial port
 // (vm_client.hpp): the virtio modules come from $QEMU_KERNEL_MODULES or /lib/modules/<the
 // kernel's version>; without them the second serial port is used, which is slow.
 // exec(): one command in the guest as cfg.uid:cfg.gid with the effective capabilities (for
@@ -37,6 +39,7 @@ struct QemuSettings {
   uint64_t memory_mb = 4096;
   std::filesystem::path kernel, initrd, socket, console_log;
   bool virtio_channel = true;
+  bool network = false;  // user-mode (slirp) network on a virtio-net card
   std::string extra_cmdline;  // $QEMU_KERNEL_CMDLINE
 };
 
@@ -46,10 +49,15 @@ std::vector<std::string> qemu_args(const QemuSettings& s);
 // The kernel: `env_image` when set (it must exist), else the newest vmlinuz-* in boot_dir.
 base::Result<std::filesystem::path> find_kernel(const std::string& env_image, const std::filesystem::path& boot_dir);
 
-// The modules the virtio command channel needs, in load order, from a modules directory
-// (/lib/modules/<version>: modules.dep and modules.builtin). Empty when the kernel has them
-// built in; an error when one is neither a module nor built in, or is compressed.
-base::Result<std::vector<std::filesystem::path>> channel_modules(const std::filesystem::path& modules_dir);
+// The modules the virtio command channel needs (and virtio-net's with `network`), in load
+// order, from a modules directory (/lib/modules/<version>: modules.dep and modules.builtin).
+// Empty when the kernel has them built in; an error when one is neither a module nor built
+// in, or is compressed.
+base::Result<std::vector<std::filesystem::path>> channel_modules(const std::filesystem::path& modules_dir,
+                                                                 bool network = false);
+
+// The guest's eth0 on qemu's user-mode network (its defaults): "10.0.2.15/24 10.0.2.2 10.0.2.3".
+inline constexpr const char* kGuestNetwork = "10.0.2.15/24 10.0.2.2 10.0.2.3";
 
 // /lib/modules/<version> for a kernel image named vmlinuz-<version>.
 std::filesystem::path default_modules_dir(const std::filesystem::path& kernel);
@@ -89,8 +97,8 @@ class QemuRunner : public Runner {
   base::Status boot(const QemuSettings& s);
   // Powers the VM off (killed after 10 s) and forgets it; the temporary files stay.
   void stop_vm();
-  // True when qemu was started and has exited.
-  bool qemu_exited();
+  // True when qemu was started and has exited (or does within `grace`: the channel closes first).
+  bool qemu_exited(std::chrono::milliseconds grace);
   std::string console_tail() const;
   RunnerConfig cfg_;
   std::optional<base::TempDir> dir_;

@@ -4,7 +4,9 @@
 #     symlink, a read-only directory) built and tested with --runner qemu has the same data
 #     entries (modes, owners, contents) and the same dependencies as with --runner bubblewrap;
 #  2. `melange initramfs` writes a cpio GNU cpio lists, with /.ma/init and busybox;
-#  3. SIGINT during a step kills the VM and leaves no qemu process and no temporary files;
+#  3. with --network a step reaches an HTTP server on the host's loopback as 10.0.2.2 (and
+#     without it, in 1., does not); SIGINT during a step kills the VM and leaves no qemu process
+#     and no temporary files;
 #  4. --interactive: a failing step opens a shell on a terminal in the VM.
 # GNU hello under qemu (about 6 minutes under TCG on 2 cores) is opt-in: MA_E2E_QEMU_HELLO=1.
 # qemu-system-x86_64 and a kernel are installed by scripts/install-deps.sh test: their absence fails.
@@ -19,7 +21,19 @@ BOOT=$(boot_repo)
 mkdir tmp && export TMPDIR=$WORK/tmp  # the runner's temporary files: checked to be gone
 "$MELANGE" --log-level warn keygen --key-size 2048 test.rsa
 make_stubs stubs test.rsa "$BOOT"
-mkdir src cache
+mkdir src cache www
+# An HTTP server on the host's loopback: reachable from a --network guest as 10.0.2.2.
+echo served-from-the-host > www/marker
+python3 -c 'import functools, http.server, sys
+h = functools.partial(http.server.SimpleHTTPRequestHandler, directory=sys.argv[1])
+s = http.server.HTTPServer(("127.0.0.1", 0), h)
+open(sys.argv[2] + ".tmp", "w").write(str(s.server_address[1]))
+__import__("os").rename(sys.argv[2] + ".tmp", sys.argv[2])
+s.serve_forever()' www port 2>/dev/null &
+HTTP_PID=$!
+trap '{ kill $HTTP_PID; wait $HTTP_PID; } 2>/dev/null || true; rm -rf "$WORK"' EXIT
+for _ in $(seq 50); do [ -s port ] && break; sleep 0.1; done
+PORT=$(cat port) || fail "the HTTP server did not start"
 printf '#include <stdio.h>\nint main(void) { puts("Hello, qemu!"); return 0; }\n' > src/hi.c
 cat > src/small.yaml <<EOF
 package:
@@ -45,6 +59,7 @@ pipeline:
       echo state > \$d/var/lib/small/state
       chown -R 65534:65534 \$d/var/lib/small
   - uses: strip
+  - runs: wget -q -T 5 -O - http://10.0.2.2:$PORT/marker 2>/dev/null || echo no-network-without-the-flag
 test:
   environment:
     contents:
@@ -60,6 +75,7 @@ echo "qemu build + test (2 boots): $(( $(date +%s) - start )) s"
 grep -E "qemu: booting .* with (TCG|KVM)" qemu.log >/dev/null || fail "the log does not say TCG or KVM: $(grep qemu: qemu.log)"
 grep "qemu: guest ready in" qemu.log | sed 's/.*info: /  /'
 grep -q "small test: passed" qemu.log || fail "the test did not run in qemu"
+grep -q "no-network-without-the-flag" qemu.log || fail "the guest had a network without --network"
 "$MELANGE" build src/small.yaml --runner bubblewrap --signing-key test.rsa "${STUB_ARGS[@]}" --cache-dir cache \
   --out-dir out-bwrap >bwrap.log 2>&1 || fail "bubblewrap build failed: $(tail -5 bwrap.log)"
 data_listing "out-qemu/$ARCH/small-1.0-r0.apk" > qemu.list
@@ -92,12 +108,13 @@ package:
     - license: MIT
 $(env_yaml "$BOOT" busybox wolfi-baselayout)
 pipeline:
-  - runs: echo step-started; sleep 600
+  - runs: wget -q -O - http://10.0.2.2:$PORT/marker; echo step-started; sleep 600
 EOF
-"$MELANGE" build src/sleepy.yaml --runner qemu --signing-key test.rsa --out-dir out-sleepy >sleepy.log 2>&1 &
+"$MELANGE" build src/sleepy.yaml --runner qemu --network --signing-key test.rsa --out-dir out-sleepy >sleepy.log 2>&1 &
 M=$!
 for _ in $(seq 600); do grep -q step-started sleepy.log && break; kill -0 $M 2>/dev/null || break; sleep 0.2; done
 grep -q step-started sleepy.log || { kill -9 $M 2>/dev/null; fail "the step never started: $(tail -3 sleepy.log)"; }
+grep -q "served-from-the-host" sleepy.log || { kill -9 $M 2>/dev/null; fail "--network: the guest did not reach the host's HTTP server: $(tail -3 sleepy.log)"; }
 pgrep -f "$WORK/tmp/melange-qemu-" >/dev/null || fail "no qemu process found while the step runs"
 kill -INT $M
 rc=0
@@ -110,7 +127,7 @@ sleep 0.5
 pgrep -af "$WORK/tmp/melange-qemu-" && fail "qemu survived SIGINT"
 left=$(ls "$WORK/tmp")
 [ -z "$left" ] || fail "temporary files left after SIGINT: $left"
-echo "ok: SIGINT tears the VM down"
+echo "ok: --network reaches the host's loopback as 10.0.2.2 (and no network without it); SIGINT tears the VM down"
 
 # 4. --interactive on a terminal (script(1)'s): a failing step opens a shell on a terminal in the
 #    guest, in the step's directory and environment; what is typed runs in the VM (PID 1 is
