@@ -21,6 +21,7 @@ case "$what" in
            zsh fish cpio  # zsh and fish: the completion scripts are checked with them; cpio: build-cpio
            qemu-system-x86 linux-image-amd64  # the qemu runner: a VM and the kernel it boots
            python3-yaml  # tests/tools/fake_limactl.py reads lima templates
+           openssh-server openssh-client  # e2e.melange_engines: an ssh:// engine through a real sshd on loopback
            qemu-user-static binfmt-support)  # foreign-architecture builds (binfmt handlers with F)
     # tests/corpus/build-real-recipes.sh: the further build tools its stand-in repository is made of.
     [ "$what" != corpus ] || pkgs+=(g++ g++-12 libstdc++-12-dev perl m4 autoconf automake autotools-dev libtool
@@ -57,6 +58,13 @@ if ((${#missing[@]} || update)); then
   if [ ! -d /run/systemd/system ] &&
      { [ -e /.dockerenv ] || [ -e /run/.containerenv ] || tr '\0' '\n' </proc/1/environ 2>/dev/null | grep -q '^container='; }; then
     initrd=No
+  fi
+  # openssh-server is for a test's own sshd on a loopback port: where it is new, mask its system
+  # service first, so that installing it does not start (or enable at boot) an sshd on port 22.
+  if [[ " ${missing[*]} " == *" openssh-server "* ]] && [ ! -e /etc/systemd/system/ssh.service ]; then
+    $SUDO mkdir -p /etc/systemd/system
+    $SUDO ln -s /dev/null /etc/systemd/system/ssh.service
+    echo "install-deps: masked ssh.service (the tests run their own sshd on 127.0.0.1)" >&2
   fi
   ((${#missing[@]} == 0)) ||
     $SUDO env DEBIAN_FRONTEND=noninteractive INITRD=$initrd apt-get install -y -qq --no-install-recommends \

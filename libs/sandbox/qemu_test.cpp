@@ -44,6 +44,11 @@ TEST(QemuArgs, TcgWithoutNetworkAndWithVirtioChannel) {
   EXPECT_TRUE(has_pair(a, "-accel", "kvm"));
   EXPECT_TRUE(has_pair(a, "-cpu", "host"));
   EXPECT_TRUE(has_pair(a, "-serial", "chardev:cmd"));
+  EXPECT_EQ(std::find(a.begin(), a.end(), "-netdev"), a.end());
+  s.network = true;  // --network: user-mode networking on a virtio-net card
+  a = qemu_args(s);
+  EXPECT_TRUE(has_pair(a, "-netdev", "user,id=net0"));
+  EXPECT_TRUE(has_pair(a, "-device", "virtio-net-pci,netdev=net0,romfile="));
 }
 
 TEST(QemuKernel, EnvironmentThenNewestInBoot) {
@@ -96,17 +101,53 @@ TEST(QemuKernel, ChannelModulesFromModulesDep) {
   EXPECT_NE(missing.error().message.find("virtio_ring not found"), std::string::npos);
 }
 
-TEST(QemuRunner, RefusesNetwork) {
+TEST(QemuKernel, NetworkAddsVirtioNetAfterTheChannel) {
   auto dir = base::TempDir::create("ma-qemu-");
   ASSERT_TRUE(dir);
-  QemuRunner r;
+  ASSERT_TRUE(base::write_file_atomic(dir->path() / "modules.dep",
+                                      "kernel/drivers/virtio/virtio_ring.ko:\n"
+                                      "kernel/drivers/char/virtio_console.ko:\n"
+                                      "kernel/net/core/failover.ko:\n"
+                                      "kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko\n"));
+  ASSERT_TRUE(base::write_file_atomic(dir->path() / "modules.builtin",
+                                      "kernel/drivers/virtio/virtio.ko\nkernel/drivers/virtio/virtio_pci.ko\n"));
+  auto plain = channel_modules(dir->path());
+  ASSERT_TRUE(plain) << plain.error().to_string();
+  EXPECT_EQ(plain->size(), 2u);
+  auto without_virtio_net = channel_modules(dir->path(), true);
+  ASSERT_FALSE(without_virtio_net);
+  EXPECT_NE(without_virtio_net.error().message.find("virtio_net not found"), std::string::npos);
+  ASSERT_TRUE(base::write_file_atomic(dir->path() / "modules.dep",
+                                      "kernel/drivers/virtio/virtio_ring.ko:\n"
+                                      "kernel/drivers/char/virtio_console.ko:\n"
+                                      "kernel/net/core/failover.ko:\n"
+                                      "kernel/drivers/net/net_failover.ko: kernel/net/core/failover.ko\n"
+                                      "kernel/drivers/net/virtio_net.ko: kernel/drivers/net/net_failover.ko\n"));
+  auto net = channel_modules(dir->path(), true);
+  ASSERT_TRUE(net) << net.error().to_string();
+  ASSERT_EQ(net->size(), 5u);
+  EXPECT_EQ((*net)[2].filename(), "failover.ko");  // dependencies first
+  EXPECT_EQ((*net)[4].filename(), "virtio_net.ko");
+}
+
+TEST(QemuRunner, NetworkWithoutVirtioNetIsOneErrorNamingTheFix) {
+  auto dir = base::TempDir::create("ma-qemu-");
+  ASSERT_TRUE(dir);
+  ASSERT_TRUE(base::write_file_atomic(dir->path() / "vmlinuz-1", "k"));
+  fs::create_directories(dir->path() / "modules");
+  ASSERT_TRUE(base::write_file_atomic(dir->path() / "modules/modules.dep", ""));
+  ASSERT_TRUE(base::write_file_atomic(dir->path() / "modules/modules.builtin", ""));
+  ::setenv("QEMU_KERNEL_MODULES", (dir->path() / "modules").c_str(), 1);
+  ::setenv("MA_GUEST_INIT", "/bin/true", 1);
   RunnerConfig cfg;
   cfg.rootfs = dir->path();
   cfg.network = true;
-  auto st = r.start(cfg);
-  ASSERT_FALSE(st);
-  EXPECT_EQ(st.error().code, base::ErrorCode::kUnsupported);
-  EXPECT_NE(st.error().message.find("no network"), std::string::npos);
+  auto spec = qemu_initramfs_spec(cfg, dir->path() / "vmlinuz-1");
+  ::unsetenv("QEMU_KERNEL_MODULES");
+  ::unsetenv("MA_GUEST_INIT");
+  ASSERT_FALSE(spec);
+  EXPECT_NE(spec.error().message.find("--network needs the virtio-net module"), std::string::npos) << spec.error().message;
+  EXPECT_EQ(spec.error().message.find('\n'), std::string::npos);
 }
 
 }  // namespace

@@ -5,8 +5,8 @@
 # gives every engine builds (their own access logs show container creations) and the same
 # package bytes, package for package, as a build on one engine. Then an engine is killed while
 # it builds: that build is retried on the other engine and the run succeeds. Last, an ssh://
-# engine through a stand-in ssh client that forwards the socket, and a tcp:// engine behind TLS
-# with client certificates.
+# engine through a real sshd on a loopback port, and a tcp:// engine behind TLS with client
+# certificates.
 HERE=$(cd "$(dirname "$0")" && pwd)
 source "$HERE/lib.sh"
 source "$HERE/melange_common.bash"
@@ -19,6 +19,7 @@ export SOURCE_DATE_EPOCH=1700000000
 PORT=$(free_port)
 cleanup() {
   podman_services_stop "$WORK/pod1" "$WORK/pod2"
+  [ ! -s "$WORK/sshd/pid" ] || kill "$(cat "$WORK/sshd/pid")" 2>/dev/null || true
   rm -rf "$WORK" || true
 }
 trap cleanup EXIT
@@ -77,37 +78,51 @@ name=$(basename "$victim" .log)
 grep -q "engine $E2 is unreachable: retrying $name on another engine" retry.log || fail "no retry: $(cat retry.log)"
 grep -Eq "^$name-1.0-r0 +built .* $E1\$" retry.log || fail "$name not built on engine 1: $(grep "^$name" retry.log)"
 [ -f "out3/$ARCH/$name-1.0-r0.apk" ] || fail "$name missing after the retry"
-# 4. An ssh:// engine: melange runs `ssh -L <local socket>:<remote socket> DEST` and builds through the
-# local socket. No sshd here: a stand-in `ssh` on PATH records its arguments and forwards the
-# socket itself (python), which checks our side: the command line and the use of the forward.
-mkdir fakebin
-cat > fakebin/ssh <<'PY'
-#!/usr/bin/env python3
-import os, socket, sys, threading
-open(os.environ['FAKE_SSH_LOG'], 'a').write(' '.join(sys.argv[1:]) + '\n')
-local, remote = sys.argv[sys.argv.index('-L') + 1].split(':', 1)
-srv = socket.socket(socket.AF_UNIX); srv.bind(local); srv.listen(16)
-def pump(a, b):
-    try:
-        while True:
-            d = a.recv(65536)
-            if not d: break
-            b.sendall(d)
-    except OSError: pass
-    finally:
-        try: b.shutdown(socket.SHUT_WR)
-        except OSError: pass
-while True:
-    c, _ = srv.accept(); r = socket.socket(socket.AF_UNIX); r.connect(remote)
-    threading.Thread(target=pump, args=(c, r), daemon=True).start()
-    threading.Thread(target=pump, args=(r, c), daemon=True).start()
-PY
+# 4. An ssh:// engine through a real OpenSSH server on a loopback port (root, a fresh host key
+# and client key): melange runs `ssh -L <local socket>:<remote socket> DEST` and builds through
+# the forward. The `ssh` on PATH is the real client with -F (the test's own ssh_config: key,
+# no known_hosts), logging its arguments so the command line is checked too.
+command -v /usr/sbin/sshd >/dev/null || fail "sshd is not installed (scripts/install-deps.sh test: openssh-server)"
+mkdir -p sshd fakebin /run/sshd
+ssh-keygen -q -t ed25519 -N '' -f sshd/host_key
+ssh-keygen -q -t ed25519 -N '' -f sshd/client_key
+cp sshd/client_key.pub sshd/authorized_keys
+SSH_PORT=$(free_port)
+cat > sshd/sshd_config <<EOF
+ListenAddress 127.0.0.1
+Port $SSH_PORT
+HostKey $WORK/sshd/host_key
+PidFile $WORK/sshd/pid
+AuthorizedKeysFile $WORK/sshd/authorized_keys
+PermitRootLogin prohibit-password
+PasswordAuthentication no
+KbdInteractiveAuthentication no
+UsePAM no
+StrictModes no
+AllowStreamLocalForwarding yes
+EOF
+/usr/sbin/sshd -f "$WORK/sshd/sshd_config" -E "$WORK/sshd/log" || fail "sshd did not start: $(tail -3 sshd/log)"
+cat > sshd/ssh_config <<EOF
+Host build-host
+  HostName 127.0.0.1
+  IdentityFile $WORK/sshd/client_key
+  IdentitiesOnly yes
+  StrictHostKeyChecking no
+  UserKnownHostsFile /dev/null
+  LogLevel ERROR
+EOF
+cat > fakebin/ssh <<EOF
+#!/bin/sh
+echo "\$*" >> "$WORK/ssh.log"
+exec /usr/bin/ssh -F "$WORK/sshd/ssh_config" "\$@"
+EOF
 chmod +x fakebin/ssh
-FAKE_SSH_LOG=$WORK/ssh.log PATH=$WORK/fakebin:$PATH DOCKER_HOST= "$MELANGE" build recipes/chain-01.yaml --runner docker \
-  --docker-host "ssh://builder@build-host:2222$WORK/pod1/api.sock" --signing-key test.rsa --out-dir out4 >ssh-build.log 2>&1 ||
-  fail "build through the ssh engine: $(tail -5 ssh-build.log)"
-grep -qx -- "-nNT -o ExitOnForwardFailure=yes -o BatchMode=yes -o StreamLocalBindUnlink=yes -p 2222 -L .*/engine-0.sock:$WORK/pod1/api.sock -- builder@build-host" ssh.log ||
+PATH=$WORK/fakebin:$PATH DOCKER_HOST= "$MELANGE" build recipes/chain-01.yaml --runner docker \
+  --docker-host "ssh://root@build-host:$SSH_PORT$WORK/pod1/api.sock" --signing-key test.rsa --out-dir out4 >ssh-build.log 2>&1 ||
+  fail "build through the ssh engine: $(tail -5 ssh-build.log; tail -3 sshd/log)"
+grep -qx -- "-nNT -o ExitOnForwardFailure=yes -o BatchMode=yes -o StreamLocalBindUnlink=yes -p $SSH_PORT -L .*/engine-0.sock:$WORK/pod1/api.sock -- root@build-host" ssh.log ||
   fail "ssh command line: $(cat ssh.log)"
+grep -q "Accepted publickey for root from 127.0.0.1" sshd/log || fail "sshd did not see the login: $(tail -3 sshd/log)"
 cmp -s "out4/$ARCH/chain-01-1.0-r0.apk" "out1/$ARCH/chain-01-1.0-r0.apk" || fail "the ssh engine built different bytes"
 # 5. tcp:// with TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH): a TLS front (python ssl, client
 # certificates required) to engine 1 on 127.0.0.1; certificates made with openssl.
