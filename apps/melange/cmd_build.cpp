@@ -100,6 +100,7 @@ cli::Command build_command() {
                 auto lease = pool->acquire();
                 if (!lease) return base::fail(base::ErrorCode::kSandbox, "no Docker engine answers");
                 ::setenv("DOCKER_HOST", lease->docker_host.c_str(), 1);
+                if (lease->remote) ::setenv("MELANGE_DOCKER_COPY", "1", 1);
               }
               return melange::build(*o);
             };

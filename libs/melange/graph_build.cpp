@@ -504,6 +504,7 @@ base::Status build_graph(const GraphBuildOptions& go) {
           return res;
         }
         env["DOCKER_HOST"] = lease->docker_host;
+        if (lease->remote) env["MELANGE_DOCKER_COPY"] = "1";
         res.where = lease->display;
       } else {
         res.where = "local " + o.runner;

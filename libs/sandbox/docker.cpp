@@ -52,11 +52,18 @@ std::string user_of(const RunnerConfig& cfg) { return std::to_string(cfg.uid) + 
 
 }  // namespace
 
-std::string docker_create_body(const RunnerConfig& cfg, const std::string& image, const std::vector<Ulimit>& ulimits) {
+bool docker_copy_mounts() {
+  const char* v = std::getenv("MELANGE_DOCKER_COPY");
+  return v && std::string_view(v) == "1";
+}
+
+std::string docker_create_body(const RunnerConfig& cfg, const std::string& image, const std::vector<Ulimit>& ulimits,
+                               bool bind_mounts) {
   json binds = json::array();
   json limits = json::array();
   for (const auto& l : ulimits) limits.push_back({{"Name", l.name}, {"Soft", l.soft}, {"Hard", l.hard}});
-  for (const auto& m : cfg.mounts) binds.push_back(m.source.string() + ":" + m.target + (m.read_only ? ":ro" : ""));
+  if (bind_mounts)
+    for (const auto& m : cfg.mounts) binds.push_back(m.source.string() + ":" + m.target + (m.read_only ? ":ro" : ""));
   json body = {
       {"Image", image},
       {"Cmd", {"/bin/sh", "-c", "while true; do sleep 5; done"}},
@@ -137,15 +144,44 @@ base::Status DockerRunner::import_image() {
 }
 
 base::Status DockerRunner::create_container(const std::vector<Ulimit>& ulimits) {
-  std::string body = docker_create_body(cfg_, image_, ulimits);
+  std::string body = docker_create_body(cfg_, image_, ulimits, !copy_mounts_);
   TRY_ASSIGN(auto r, api_->request("POST", "/containers/create?name=melange-sandbox-" + unique_suffix(), &body));
   if (r.status != 201) return tl::unexpected(api_->api_error("container create", r));
   auto j = json::parse(r.body, nullptr, false);
   if (!j.is_object() || !j.contains("Id") || !j["Id"].is_string())
     return base::fail(base::ErrorCode::kSandbox, "docker container create: no Id in the answer");
   container_ = j["Id"].get<std::string>();
+  if (copy_mounts_)
+    for (const auto& m : cfg_.mounts) TRY(copy_in(m));
   TRY_ASSIGN(auto s, api_->request("POST", "/containers/" + container_ + "/start"));
   if (s.status != 204 && s.status != 304) return tl::unexpected(api_->api_error("container start", s));
+  return base::ok();
+}
+
+// Streams `tar -C <source> -cf - .` into the created container at the mount's target
+// (PUT /containers/{id}/archive), owners numeric as a bind mount would show them.
+base::Status DockerRunner::copy_in(const Mount& m) {
+  SpawnOptions opts;
+  opts.out = Stdio::kPipe;
+  opts.err = Stdio::kPipe;
+  TRY_ASSIGN(Child tar, Child::spawn({"tar", "-C", m.source.string(), "--numeric-owner", "-cf", "-", "."}, opts));
+  std::string tar_err;
+  std::thread drain([&] {
+    char buf[4096];
+    ssize_t n;
+    while ((n = ::read(tar.stderr_fd(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
+      if (n > 0 && tar_err.size() < 4096) tar_err.append(buf, size_t(n));
+  });
+  auto r = api_->upload("/containers/" + container_ + "/archive?path=" + url_escape(m.target), tar.stdout_fd(),
+                        "application/x-tar", "PUT");
+  if (!r) tar.kill(SIGKILL);
+  drain.join();
+  TRY_ASSIGN(int tar_code, tar.wait());
+  if (!r) return tl::unexpected(r.error().context(m.source.string()));
+  if (tar_code != 0)
+    return base::fail(base::ErrorCode::kIo, m.source.string() + ": tar for the copy to " + m.target + " failed: " +
+                                                std::string(base::trim(tar_err.substr(0, tar_err.find('\n')))));
+  if (r->status != 200) return tl::unexpected(api_->api_error("copy of " + m.source.string() + " to " + m.target, *r));
   return base::ok();
 }
 
@@ -175,6 +211,16 @@ base::Status DockerRunner::start(const RunnerConfig& cfg) {
   TRY_ASSIGN(auto api, client());
   api_ = std::make_unique<DockerClient>(std::move(api));
   cfg_ = cfg;
+  copy_mounts_ = docker_copy_mounts();
+  if (copy_mounts_) {
+    // The copies land in directories of the image: make the mount points (bind mounts would).
+    for (const auto& m : cfg_.mounts) {
+      std::error_code ec;
+      std::filesystem::create_directories(cfg_.rootfs / std::filesystem::path(m.target).relative_path(), ec);
+    }
+    spdlog::info("docker: {} is remote: the workspace and caches are copied in and melange-out is copied back",
+                 api_->endpoint().display);
+  }
   TRY(import_image());
   auto st = create_container();
   if (!st) {

@@ -6,7 +6,9 @@
 // grants), NetworkMode "none" (or "host" when network is enabled) and labels
 // `org.melange-apko.sandbox=1` and `org.melange-apko.sandbox.pid=<pid>`, and explicit
 // HostConfig.Ulimits (ulimits.hpp; retried once with conservative ones when the engine refuses
-// them), then starts it.
+// them), then starts it. With MELANGE_DOCKER_COPY=1 (set for remote engines, engine_pool.hpp)
+// there are no bind mounts: each mount's contents are copied into the created container
+// (PUT /containers/{id}/archive) before it starts, and retrieve() brings results back.
 // exec(): POST /containers/{id}/exec, /exec/{id}/start (multiplexed output), /exec/{id}/json
 // for the exit code. A timed-out exec restarts the container (the API cannot kill an exec).
 // stop(): removes the container (force) and the image.
@@ -38,12 +40,19 @@ class DockerRunner : public Runner {
   base::Status create_container();  // with container_ulimits(), once more with conservative ones
   base::Status create_container(const std::vector<Ulimit>& ulimits);
   base::Status remove_container();
+  base::Status copy_in(const Mount& m);
   RunnerConfig cfg_;
+  bool copy_mounts_ = false;
   std::unique_ptr<DockerClient> api_;
   std::string image_, container_;
 };
 
-// The JSON body of POST /containers/create for cfg and image (exposed for tests).
-std::string docker_create_body(const RunnerConfig& cfg, const std::string& image, const std::vector<Ulimit>& ulimits);
+// The JSON body of POST /containers/create for cfg and image (exposed for tests); the mounts
+// become HostConfig.Binds unless they are copied in.
+std::string docker_create_body(const RunnerConfig& cfg, const std::string& image, const std::vector<Ulimit>& ulimits,
+                               bool bind_mounts = true);
+
+// MELANGE_DOCKER_COPY=1: copy mounts into the container instead of binding them.
+bool docker_copy_mounts();
 
 }  // namespace sandbox

@@ -183,12 +183,13 @@ base::Result<DockerClient::Response> DockerClient::request(std::string_view meth
   return r;
 }
 
-base::Result<DockerClient::Response> DockerClient::upload(const std::string& path, int fd, const std::string& content_type) {
+base::Result<DockerClient::Response> DockerClient::upload(const std::string& path, int fd, const std::string& content_type,
+                                                          const std::string& method) {
   Response r;
   Transfer t;
   t.in_fd = fd;
   t.sink = [&](std::string_view d) { r.body.append(d); };
-  TRY_ASSIGN(r.status, perform(ep_, "POST", path, t, BodyKind::kStream, content_type, std::chrono::seconds{0}));
+  TRY_ASSIGN(r.status, perform(ep_, method, path, t, BodyKind::kStream, content_type, std::chrono::seconds{0}));
   return r;
 }
 

@@ -66,7 +66,8 @@ class DockerClient {
   base::Result<Response> request(std::string_view method, const std::string& path, const std::string* json_body = nullptr,
                                  std::chrono::seconds timeout = std::chrono::seconds{120});
   // POST whose body is read from `fd` until EOF.
-  base::Result<Response> upload(const std::string& path, int fd, const std::string& content_type);
+  base::Result<Response> upload(const std::string& path, int fd, const std::string& content_type,
+                                const std::string& method = "POST");
   // POST whose response body is handed to `on_data` as it arrives (until the server closes).
   // A timeout gives a kSandbox error whose message contains "timed out".
   base::Result<long> stream(const std::string& path, const std::string& json_body,

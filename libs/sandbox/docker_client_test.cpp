@@ -80,6 +80,8 @@ TEST(DockerCreateBody, CarriesMountsCapsUserAndNetwork) {
   EXPECT_EQ(j["Labels"]["org.melange-apko.sandbox"], "1");
   cfg.network = true;
   EXPECT_EQ(nlohmann::json::parse(docker_create_body(cfg, "x", {}))["HostConfig"]["NetworkMode"], "host");
+  // A remote engine: the mounts are copied in, never bound (its host has no such paths).
+  EXPECT_EQ(nlohmann::json::parse(docker_create_body(cfg, "x", {}, false))["HostConfig"]["Binds"], nlohmann::json::array());
 }
 
 }  // namespace

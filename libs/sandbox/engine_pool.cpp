@@ -83,6 +83,19 @@ std::vector<std::string> ssh_forward_argv(const SshTarget& t, const std::string&
   return argv;
 }
 
+bool engine_is_remote(std::string_view host) {
+  if (host.rfind("ssh://", 0) == 0) return true;
+  if (host.rfind("tcp://", 0) != 0) return false;
+  std::string_view rest = host.substr(6);
+  std::string_view name = rest.substr(0, rest.find('/'));
+  if (!name.empty() && name.front() == '[') {
+    name = name.substr(1, name.find(']') == std::string_view::npos ? name.size() : name.find(']') - 1);
+  } else {
+    name = name.substr(0, name.rfind(':'));
+  }
+  return !(name == "localhost" || name == "::1" || name.rfind("127.", 0) == 0);
+}
+
 base::Result<std::unique_ptr<EnginePool>> EnginePool::open(const std::vector<std::string>& hosts, unsigned slots) {
   std::unique_ptr<EnginePool> pool(new EnginePool());
   pool->slots_ = slots == 0 ? 1 : slots;
@@ -154,7 +167,7 @@ std::optional<EnginePool::Lease> EnginePool::acquire(const std::set<size_t>& avo
     }
     if (best < engines_.size()) {
       ++engines_[best].busy;
-      return Lease{best, engines_[best].docker_host, engines_[best].display};
+      return Lease{best, engines_[best].docker_host, engines_[best].display, engine_is_remote(engines_[best].display)};
     }
     cv_.wait(lk);
   }

@@ -39,6 +39,10 @@ struct SshTarget {
   std::string destination, port, remote_socket;
 };
 base::Result<SshTarget> parse_ssh_host(std::string_view host);
+// ssh:// engines and tcp:// ones not on a loopback address: they cannot be assumed to see this
+// machine's paths, so builds on them copy the workspace in and results out
+// (MELANGE_DOCKER_COPY=1, docker.hpp) instead of bind-mounting them.
+bool engine_is_remote(std::string_view host);
 // The `ssh` command line forwarding local_socket to the target's remote socket.
 std::vector<std::string> ssh_forward_argv(const SshTarget& t, const std::string& local_socket);
 
@@ -48,6 +52,7 @@ class EnginePool {
     size_t engine = 0;
     std::string docker_host;  // what a client connects to (the forwarded socket for ssh)
     std::string display;      // as the user gave it
+    bool remote = false;      // engine_is_remote(display): builds copy their files in and out
   };
 
   // Opens the forwards of ssh engines, then pings every engine; engines that do not answer

@@ -53,6 +53,18 @@ TEST(EnginePoolTest, SshTargets) {
   EXPECT_NE(std::find(argv.begin(), argv.end(), "/tmp/e.sock:/run/podman/podman.sock"), argv.end());
 }
 
+TEST(EnginePoolTest, RemoteEnginesAreSshAndNonLoopbackTcp) {
+  EXPECT_TRUE(engine_is_remote("ssh://builder@10.0.0.2:2222/run/podman/podman.sock"));
+  EXPECT_TRUE(engine_is_remote("ssh://127.0.0.1"));  // another account's view of the paths
+  EXPECT_TRUE(engine_is_remote("tcp://10.0.0.3:2376"));
+  EXPECT_TRUE(engine_is_remote("tcp://build.example:2375"));
+  EXPECT_TRUE(engine_is_remote("tcp://[2001:db8::1]:2375"));
+  EXPECT_FALSE(engine_is_remote("tcp://127.0.0.1:2375"));
+  EXPECT_FALSE(engine_is_remote("tcp://localhost:2375"));
+  EXPECT_FALSE(engine_is_remote("tcp://[::1]:2375"));
+  EXPECT_FALSE(engine_is_remote("unix:///run/podman/podman.sock"));
+}
+
 TEST(EnginePoolTest, TcpWithTlsMaterial) {
   auto plain = parse_docker_host("tcp://127.0.0.1:2376", DockerTlsEnv{"", "", "/home/u"});
   ASSERT_TRUE(plain);

@@ -80,7 +80,7 @@ grep -Eq "^$name-1.0-r0 +built .* $E1\$" retry.log || fail "$name not built on e
 [ -f "out3/$ARCH/$name-1.0-r0.apk" ] || fail "$name missing after the retry"
 # 4. An ssh:// engine through a real OpenSSH server on a loopback port (root, a fresh host key
 # and client key): melange runs `ssh -L <local socket>:<remote socket> DEST` and builds through
-# the forward. The `ssh` on PATH is the real client with -F (the test's own ssh_config: key,
+# the forward, copying the workspace in and the results out (no bind mounts: a remote engine). The `ssh` on PATH is the real client with -F (the test's own ssh_config: key,
 # no known_hosts), logging its arguments so the command line is checked too.
 command -v /usr/sbin/sshd >/dev/null || fail "sshd is not installed (scripts/install-deps.sh test: openssh-server)"
 mkdir -p sshd fakebin /run/sshd
@@ -123,6 +123,8 @@ PATH=$WORK/fakebin:$PATH DOCKER_HOST= "$MELANGE" build recipes/chain-01.yaml --r
 grep -qx -- "-nNT -o ExitOnForwardFailure=yes -o BatchMode=yes -o StreamLocalBindUnlink=yes -p $SSH_PORT -L .*/engine-0.sock:$WORK/pod1/api.sock -- root@build-host" ssh.log ||
   fail "ssh command line: $(cat ssh.log)"
 grep -q "Accepted publickey for root from 127.0.0.1" sshd/log || fail "sshd did not see the login: $(tail -3 sshd/log)"
+# An ssh engine is remote: no bind mounts; the workspace is copied in and melange-out back.
+grep -q "is remote: the workspace and caches are copied in" ssh-build.log || fail "the ssh engine was given bind mounts: $(grep docker: ssh-build.log)"
 cmp -s "out4/$ARCH/chain-01-1.0-r0.apk" "out1/$ARCH/chain-01-1.0-r0.apk" || fail "the ssh engine built different bytes"
 # 5. tcp:// with TLS (DOCKER_TLS_VERIFY, DOCKER_CERT_PATH): a TLS front (python ssl, client
 # certificates required) to engine 1 on 127.0.0.1; certificates made with openssl.
