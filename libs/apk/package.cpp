@@ -27,8 +27,8 @@ std::string q1_checksum(std::string_view control_member) {
   return "Q1" + base::base64_encode(base::digest(base::HashAlgo::kSha1, control_member));
 }
 
-base::Result<std::vector<PackageSignature>> read_signature_member(std::string_view gz, std::string_view origin) {
-  TRY_ASSIGN(std::string tar, archive::gunzip(gz, 1 << 20));
+// The signatures in an inflated signature member.
+base::Result<std::vector<PackageSignature>> read_signature_tar(std::string_view tar, std::string_view origin) {
   std::vector<PackageSignature> out;
   archive::TarReader reader(tar);
   archive::TarEntry e;
@@ -43,6 +43,11 @@ base::Result<std::vector<PackageSignature>> read_signature_member(std::string_vi
   }
   if (reader.error()) return fail(ErrorCode::kFormat, std::string(origin) + ": signature: " + reader.error()->message);
   return out;
+}
+
+base::Result<std::vector<PackageSignature>> read_signature_member(std::string_view gz, std::string_view origin) {
+  TRY_ASSIGN(std::string tar, archive::gunzip(gz, 1 << 20));
+  return read_signature_tar(tar, origin);
 }
 
 base::Result<std::string> verify_signatures(const std::vector<PackageSignature>& sigs, std::string_view signed_bytes,
@@ -71,10 +76,8 @@ base::Result<Package> Package::load(const std::filesystem::path& path, const Pac
 namespace {
 
 // Is this gzip member a signature member (a tar whose first entry is .SIGN.*)?
-bool starts_with_signature(std::string_view gz) {
-  auto tar = archive::gunzip(gz, 1 << 20);
-  if (!tar) return false;
-  archive::TarReader reader(*tar);
+bool starts_with_signature(std::string_view tar) {
+  archive::TarReader reader(tar);
   archive::TarEntry e;
   std::string_view data;
   return reader.next(&e, &data) && is_signature_entry_name(e.name);
@@ -92,14 +95,27 @@ base::Result<Package> Package::parse(std::string bytes, std::string origin, cons
   // here (datahash binds its bytes, for_each_entry() and the installer inflate it as exactly
   // one member).
   const std::string_view all(p.bytes_);
-  auto first = archive::find_gzip_members(all, 1);
+  // Each of the first members is inflated once: that gives its end and its content.
+  auto first = archive::inflate_first_member(all, std::max<size_t>(opts.max_control_size, 1u << 20));
   if (!first) return fail(ErrorCode::kFormat, o + ": not an apk: " + first.error().message);
-  std::vector<archive::GzipMember> parts = *first;
-  if (starts_with_signature(all.substr(parts[0].offset, parts[0].length))) {
-    const size_t at = parts[0].offset + parts[0].length;
-    auto second = archive::find_gzip_members(all.substr(at), 1);
-    if (!second) return fail(ErrorCode::kFormat, o + ": not an apk: " + second.error().message);
-    parts.push_back({at + (*second)[0].offset, (*second)[0].length});
+  std::vector<archive::GzipMember> parts = {{0, first->length}};
+  std::string control_tar_bytes;
+  if (starts_with_signature(first->output)) {
+    TRY_ASSIGN(p.signatures_, read_signature_tar(first->output, o));
+    const size_t at = first->length;
+    auto second = archive::inflate_first_member(all.substr(at), opts.max_control_size);
+    if (!second) {
+      if (second.error().message.find("exceeds the limit") != std::string::npos)
+        return fail(ErrorCode::kFormat, o + ": control stream: " + second.error().message);
+      return fail(ErrorCode::kFormat, o + ": not an apk: " + second.error().message);
+    }
+    parts.push_back({at, second->length});
+    control_tar_bytes = std::move(second->output);
+  } else {
+    if (first->output.size() > opts.max_control_size)
+      return fail(ErrorCode::kFormat, o + ": control stream: output exceeds the limit of " +
+                                          std::to_string(opts.max_control_size) + " bytes");
+    control_tar_bytes = std::move(first->output);
   }
   const size_t data_at = parts.back().offset + parts.back().length;
   if (data_at >= all.size())
@@ -110,12 +126,7 @@ base::Result<Package> Package::parse(std::string bytes, std::string origin, cons
   p.control_length_ = parts[ci].length;
   p.data_offset_ = data_at;
   p.data_length_ = all.size() - data_at;
-  auto* members = &parts;
 
-  if (ci == 1) {
-    auto sig = std::string_view(p.bytes_).substr((*members)[0].offset, (*members)[0].length);
-    TRY_ASSIGN(p.signatures_, read_signature_member(sig, o));
-  }
   std::string_view control = p.control_member();
   std::string checksum = q1_checksum(control);
   if (!opts.expected_checksum.empty() && opts.expected_checksum != checksum)
@@ -127,9 +138,7 @@ base::Result<Package> Package::parse(std::string bytes, std::string origin, cons
     TRY_ASSIGN(p.trusted_by_, verify_signatures(p.signatures_, control, *opts.keyring, o));
   }
 
-  auto control_tar = archive::gunzip(control, opts.max_control_size);
-  if (!control_tar) return fail(ErrorCode::kFormat, o + ": control stream: " + control_tar.error().message);
-  archive::TarReader reader(*control_tar);
+  archive::TarReader reader(control_tar_bytes);
   archive::TarEntry e;
   std::string_view data;
   bool have_pkginfo = false;
@@ -150,7 +159,7 @@ base::Result<Package> Package::parse(std::string bytes, std::string origin, cons
   if (p.info_.name.empty() || p.info_.version.empty())
     return fail(ErrorCode::kFormat, o + ": .PKGINFO lacks pkgname or pkgver");
 
-  if (!p.info_.datahash.empty()) {
+  if (opts.verify_datahash && !p.info_.datahash.empty()) {
     std::string actual = base::sha256_hex(p.data_member());
     if (actual != p.info_.datahash)
       return fail(ErrorCode::kSignature,

@@ -45,6 +45,10 @@ struct PackageReadOptions {
   SignaturePolicy signature = SignaturePolicy::kRequire;
   std::string expected_checksum;     // "Q1..." from an index or lock file; empty = no check
   size_t max_control_size = 10u << 20;
+  // false: the data member's sha256 is not checked against .PKGINFO's datahash (`apk index`
+  // does not check it either: the index's C: checksum binds the control member, which holds
+  // the datahash, and installers check the data then).
+  bool verify_datahash = true;
 };
 
 // A control-member file other than .PKGINFO (scriptlets, .melange.yaml, ...).

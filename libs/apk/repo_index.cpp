@@ -127,6 +127,7 @@ base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
   std::map<std::string, Record> entries;  // key: name/version/arch
   PackageReadOptions ro;
   ro.signature = SignaturePolicy::kIgnore;
+  ro.verify_datahash = false;  // as `apk index`: the record needs the control member only
   for (const auto& path : u.packages) {
     TRY_ASSIGN(FileStamp stamp, stamp_of(path));
     std::string fname = path.filename().string();

@@ -46,6 +46,15 @@ base::Result<std::string> gunzip_member(std::string_view gz, size_t max_output =
 // package after package touches no fresh pages).
 base::Status gunzip_member(std::string_view gz, size_t max_output, std::string* out);
 
+// The first member of `file`, inflated (at most max_output bytes), and where it ends: one
+// libdeflate pass gives both (an apk's signature and control members are read so, instead of
+// inflating each once to find its end and again for its content). Errors as find_gzip_members.
+struct InflatedMember {
+  size_t length = 0;   // compressed bytes including header and trailer
+  std::string output;  // the inflated bytes
+};
+base::Result<InflatedMember> inflate_first_member(std::string_view file, size_t max_output);
+
 enum class GzipLevel : int { kFast = 1, kDefault = 6, kBest = 9 };
 
 // Deterministic single-member gzip of `data` (level clamped to 1..12).

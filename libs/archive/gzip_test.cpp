@@ -133,5 +133,24 @@ TEST(Gzip, BadInputGivesErrors) {
   }
 }
 
+TEST(Gzip, InflateFirstMemberGivesItsEndAndContent) {
+  std::string big(300000, 'x');  // more than the first output guess
+  for (size_t i = 0; i < big.size(); i += 7) big[i] = char('a' + i % 26);
+  std::string a = gzip_compress(big, 6), b = gzip_compress("second member", 6);
+  auto m = inflate_first_member(a + b, SIZE_MAX);
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->length, a.size());
+  EXPECT_EQ(m->output, big);
+  auto n = inflate_first_member(std::string_view(a + b).substr(a.size()), SIZE_MAX);
+  ASSERT_TRUE(n);
+  EXPECT_EQ(n->output, "second member");
+  auto limited = inflate_first_member(a, 1000);
+  ASSERT_FALSE(limited);
+  EXPECT_NE(limited.error().message.find("exceeds the limit"), std::string::npos) << limited.error().message;
+  std::string cut = a.substr(0, a.size() / 2);
+  EXPECT_FALSE(inflate_first_member(cut, SIZE_MAX));
+  EXPECT_FALSE(inflate_first_member("not gzip at all, not gzip at all", SIZE_MAX));
+}
+
 }  // namespace
 }  // namespace archive
