@@ -1,5 +1,7 @@
 #include "melange/build.hpp"
 
+#include <chrono>
+
 #include "sandbox/binfmt.hpp"
 
 #include <spdlog/spdlog.h>
@@ -114,7 +116,11 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   pin.group_names = guest.environment().group_names;
   pin.host_uid = ::getuid();  // files the build writes are the invoking user's on disk
   pin.host_gid = ::getgid();
+  const auto t0 = std::chrono::steady_clock::now();
   TRY_ASSIGN(res.staged, package_all(pin));
+  spdlog::info("{}: packaging took {} ms ({} packages)", what,
+               std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0).count(),
+               res.staged.size());
 
   return res;
 }
