@@ -104,12 +104,14 @@ base::Status DockerRunner::check_available() const {
   return base::ok();
 }
 
-base::Status DockerRunner::import_image() {
+base::Result<DockerClient::Response> DockerRunner::upload_tree(const std::filesystem::path& dir,
+                                                              const std::string& method, const std::string& path,
+                                                              const std::string& what) {
   // tar's stderr is drained by a thread so that many warnings cannot block it.
   SpawnOptions opts;
   opts.out = Stdio::kPipe;
   opts.err = Stdio::kPipe;
-  TRY_ASSIGN(Child tar, Child::spawn({"tar", "-C", cfg_.rootfs.string(), "--numeric-owner", "-cf", "-", "."}, opts));
+  TRY_ASSIGN(Child tar, Child::spawn({"tar", "-C", dir.string(), "--numeric-owner", "-cf", "-", "."}, opts));
   std::string tar_err;
   std::thread drain([&] {
     char buf[4096];
@@ -117,20 +119,26 @@ base::Status DockerRunner::import_image() {
     while ((n = ::read(tar.stderr_fd(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
       if (n > 0 && tar_err.size() < 4096) tar_err.append(buf, size_t(n));
   });
-  std::string ref = "melange-sandbox:" + unique_suffix();
-  auto r = api_->upload("/images/create?fromSrc=-&repo=" + url_escape(ref.substr(0, ref.find(':'))) + "&tag=" +
-                            url_escape(ref.substr(ref.find(':') + 1)),
-                        tar.stdout_fd(), "application/x-tar");
+  auto r = api_->upload(path, tar.stdout_fd(), "application/x-tar", method);
   if (!r) tar.kill(SIGKILL);
   drain.join();
   TRY_ASSIGN(int tar_code, tar.wait());
-  if (!r) return tl::unexpected(r.error().context(cfg_.rootfs.string()));
+  if (!r) return tl::unexpected(r.error().context(dir.string()));
   if (tar_code != 0)
-    return base::fail(base::ErrorCode::kIo, cfg_.rootfs.string() + ": tar of the build root failed: " +
+    return base::fail(base::ErrorCode::kIo, dir.string() + ": tar of " + what + " failed: " +
                                                 std::string(base::trim(tar_err.substr(0, tar_err.find('\n')))));
-  if (r->status != 200) return tl::unexpected(api_->api_error("image import", *r));
+  return r;
+}
+
+base::Status DockerRunner::import_image() {
+  std::string ref = "melange-sandbox:" + unique_suffix();
+  TRY_ASSIGN(auto r, upload_tree(cfg_.rootfs, "POST",
+                                 "/images/create?fromSrc=-&repo=" + url_escape(ref.substr(0, ref.find(':'))) +
+                                     "&tag=" + url_escape(ref.substr(ref.find(':') + 1)),
+                                 "the build root"));
+  if (r.status != 200) return tl::unexpected(api_->api_error("image import", r));
   // The answer is a sequence of JSON progress objects; the image id is the last "sha256:" status.
-  for (auto line : base::split(r->body, '\n')) {
+  for (auto line : base::split(r.body, '\n')) {
     auto j = json::parse(base::trim(line), nullptr, false);
     if (!j.is_object()) continue;
     if (j.contains("error"))
@@ -161,27 +169,9 @@ base::Status DockerRunner::create_container(const std::vector<Ulimit>& ulimits) 
 // Streams `tar -C <source> -cf - .` into the created container at the mount's target
 // (PUT /containers/{id}/archive), owners numeric as a bind mount would show them.
 base::Status DockerRunner::copy_in(const Mount& m) {
-  SpawnOptions opts;
-  opts.out = Stdio::kPipe;
-  opts.err = Stdio::kPipe;
-  TRY_ASSIGN(Child tar, Child::spawn({"tar", "-C", m.source.string(), "--numeric-owner", "-cf", "-", "."}, opts));
-  std::string tar_err;
-  std::thread drain([&] {
-    char buf[4096];
-    ssize_t n;
-    while ((n = ::read(tar.stderr_fd(), buf, sizeof buf)) > 0 || (n < 0 && errno == EINTR))
-      if (n > 0 && tar_err.size() < 4096) tar_err.append(buf, size_t(n));
-  });
-  auto r = api_->upload("/containers/" + container_ + "/archive?path=" + url_escape(m.target), tar.stdout_fd(),
-                        "application/x-tar", "PUT");
-  if (!r) tar.kill(SIGKILL);
-  drain.join();
-  TRY_ASSIGN(int tar_code, tar.wait());
-  if (!r) return tl::unexpected(r.error().context(m.source.string()));
-  if (tar_code != 0)
-    return base::fail(base::ErrorCode::kIo, m.source.string() + ": tar for the copy to " + m.target + " failed: " +
-                                                std::string(base::trim(tar_err.substr(0, tar_err.find('\n')))));
-  if (r->status != 200) return tl::unexpected(api_->api_error("copy of " + m.source.string() + " to " + m.target, *r));
+  TRY_ASSIGN(auto r, upload_tree(m.source, "PUT", "/containers/" + container_ + "/archive?path=" + url_escape(m.target),
+                                 "the copy to " + m.target));
+  if (r.status != 200) return tl::unexpected(api_->api_error("copy of " + m.source.string() + " to " + m.target, r));
   return base::ok();
 }
 

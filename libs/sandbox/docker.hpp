@@ -36,6 +36,10 @@ class DockerRunner : public Runner {
 
  private:
   base::Result<DockerClient> client() const;
+  // Streams `tar -C dir --numeric-owner -cf - .` as the body of `method path`; `what` names
+  // the tree in a tar failure.
+  base::Result<DockerClient::Response> upload_tree(const std::filesystem::path& dir, const std::string& method,
+                                                   const std::string& path, const std::string& what);
   base::Status import_image();
   base::Status create_container();  // with container_ulimits(), once more with conservative ones
   base::Status create_container(const std::vector<Ulimit>& ulimits);

@@ -1,6 +1,8 @@
 #include "sandbox/ulimits.hpp"
 
 #include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/un.h>
 #include <sys/resource.h>
 #include <unistd.h>
 
@@ -75,8 +77,18 @@ class FakeEngine {
     child_.emplace(*Child::spawn({"python3", MA_SOURCE_DIR "/tests/tools/fake_docker_api.py", sock_, log_,
                                   "--refuse-rlimits", std::to_string(refusals)},
                                  SpawnOptions{}));
-    for (int i = 0; i < 100 && !std::filesystem::exists(sock_); ++i)
-      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    // Ready when it accepts a connection: the socket file exists from bind(), before listen()
+    // (a loaded machine showed that gap); python's start-up can take seconds there too.
+    for (int i = 0; i < 600 && !accepts(); ++i) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  bool accepts() const {
+    int fd = ::socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_un a{};
+    a.sun_family = AF_UNIX;
+    std::snprintf(a.sun_path, sizeof a.sun_path, "%s", sock_.c_str());
+    bool ok = fd >= 0 && ::connect(fd, reinterpret_cast<sockaddr*>(&a), sizeof a) == 0;
+    if (fd >= 0) ::close(fd);
+    return ok;
   }
   ~FakeEngine() {
     child_->kill(SIGTERM);

@@ -76,6 +76,25 @@ PY
 pkginfo() { tar -xzOf "$1" .PKGINFO 2>/dev/null; }
 
 # env_yaml BOOT PKG...: melange's `environment:` with the bootstrap repository, its key and PKG...
+# broken_yaml BOOT: a recipe whose step writes sub/half-done and then fails, with MARK in its
+# environment (the --interactive tests type commands into the shell it opens).
+broken_yaml() {
+  cat <<EOF
+package:
+  name: broken
+  version: 1.0.0
+  epoch: 0
+$(env_yaml "$1" busybox wolfi-baselayout)
+  environment:
+    MARK: from-the-build-env
+pipeline:
+  - working-directory: sub
+    runs: |
+      echo half > half-done
+      false
+EOF
+}
+
 env_yaml() {
   local boot=$1 p
   shift

@@ -10,20 +10,7 @@ command -v script >/dev/null || skip "script(1) is not installed (util-linux)"
 BOOT=$(boot_repo)
 "$MELANGE" --log-level warn keygen --key-size 2048 test.rsa
 mkdir src ws ws2
-cat > src/broken.yaml <<EOF2
-package:
-  name: broken
-  version: 1.0.0
-  epoch: 0
-$(env_yaml "$BOOT" busybox wolfi-baselayout)
-  environment:
-    MARK: from-the-build-env
-pipeline:
-  - working-directory: sub
-    runs: |
-      echo half > half-done
-      false
-EOF2
+broken_yaml "$BOOT" > src/broken.yaml
 
 # On a terminal: the commands typed into the shell run inside the guest.
 printf 'echo "$MARK $(pwd) $(cat half-done)" > /home/build/typed\nexit\n' |

@@ -132,23 +132,7 @@ echo "ok: --network reaches the host's loopback as 10.0.2.2 (and no network with
 # 4. --interactive on a terminal (script(1)'s): a failing step opens a shell on a terminal in the
 #    guest, in the step's directory and environment; what is typed runs in the VM (PID 1 is
 #    ma-guest-init) and its output comes back; the build still fails.
-cat > src/broken.yaml <<EOF
-package:
-  name: broken
-  version: "1.0"
-  epoch: 0
-  description: fails
-  copyright:
-    - license: MIT
-$(env_yaml "$BOOT" busybox wolfi-baselayout)
-  environment:
-    MARK: from-the-build-env
-pipeline:
-  - working-directory: sub
-    runs: |
-      echo half > half-done
-      false
-EOF
+broken_yaml "$BOOT" > src/broken.yaml
 start=$(date +%s)
 printf '%s\n' 'tty >/dev/null && echo "typed:$MARK:$(pwd):$(cat half-done):$(tr "\0" " " </proc/1/cmdline)"' exit |
   script -qec "$(printf '%q ' "$MELANGE" build src/broken.yaml --runner qemu --signing-key test.rsa --out-dir out-broken --interactive)" /dev/null \
