@@ -7,9 +7,11 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <map>
 #include <cerrno>
 #include <cstring>
 
+#include "archive/tar_reader.hpp"
 #include "base/strings.hpp"
 
 namespace sandbox {
@@ -222,6 +224,55 @@ base::Status feed_tree(TreeReceiver& rx, const fs::path& dir, const std::string&
 }
 
 }  // namespace
+
+base::Status receive_tar(std::string_view tar, const fs::path& host_dir, const std::string& origin) {
+  TRY_ASSIGN(TreeReceiver rx, TreeReceiver::open(host_dir));
+  archive::TarReader reader(tar);
+  archive::TarEntry e;
+  std::string_view data;
+  std::map<std::string, std::string_view> contents;  // regular files so far, for hard links
+  while (reader.next(&e, &data)) {
+    std::string name = e.name;
+    while (!name.empty() && name.back() == '/') name.pop_back();
+    auto slash = name.find('/');
+    if (slash == std::string::npos) continue;  // the archived directory itself
+    vm::FileRecord r;
+    r.path = name.substr(slash + 1);
+    r.mode = e.mode & 07777;
+    r.uid = e.uid;
+    r.gid = e.gid;
+    r.mtime = e.mtime;
+    for (const auto& [k, v] : e.pax)
+      if (k.rfind("SCHILY.xattr.", 0) == 0) r.xattrs.emplace_back(k.substr(13), v);
+    std::string_view body;
+    switch (e.type) {
+      case archive::EntryType::kDir: r.type = 'd'; break;
+      case archive::EntryType::kSymlink: r.type = 'l'; r.target = e.linkname; break;
+      case archive::EntryType::kFile:
+        r.type = 'f';
+        body = data;
+        contents[name] = data;
+        break;
+      case archive::EntryType::kHardlink: {
+        auto it = contents.find(e.linkname);
+        if (it == contents.end())
+          return base::fail(base::ErrorCode::kFormat, origin + ": " + e.name + ": hard link to " + e.linkname +
+                                                          ", which is not an earlier file of the archive");
+        r.type = 'f';
+        body = it->second;
+        break;
+      }
+      default:
+        continue;  // devices and fifos: a build's output has no business holding them
+    }
+    r.size = body.size();
+    auto st = rx.begin(r);
+    if (st && rx.wants_data()) st = rx.data(body);
+    if (!st) return tl::unexpected(st.error().context(origin));
+  }
+  if (reader.error()) return base::fail(base::ErrorCode::kFormat, origin + ": " + reader.error()->message);
+  return rx.finish();
+}
 
 base::Status receive_local_tree(const fs::path& src, const fs::path& host_dir) {
   TRY_ASSIGN(TreeReceiver rx, TreeReceiver::open(host_dir));

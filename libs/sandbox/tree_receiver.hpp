@@ -48,4 +48,10 @@ class TreeReceiver {
 // for copies a tool made into a fresh temporary directory (the lima runner's `limactl copy`).
 base::Status receive_local_tree(const std::filesystem::path& src, const std::filesystem::path& host_dir);
 
+// A tar archive (a Docker engine's GET /containers/{id}/archive) written into host_dir through
+// a TreeReceiver, without its first path component (the archived directory itself): hard
+// links become copies of their target's data, SCHILY.xattr records become xattrs, devices and
+// fifos are skipped. `origin` names the archive in errors.
+base::Status receive_tar(std::string_view tar, const std::filesystem::path& host_dir, const std::string& origin);
+
 }  // namespace sandbox

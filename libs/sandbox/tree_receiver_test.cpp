@@ -4,6 +4,8 @@
 #include <sys/stat.h>
 #include <sys/xattr.h>
 
+#include "archive/sink.hpp"
+#include "archive/tar_writer.hpp"
 #include "base/fs.hpp"
 
 namespace sandbox {
@@ -108,6 +110,56 @@ TEST(TreeReceiver, DataBeyondTheAnnouncedSizeOrCutShortIsAnError) {
   auto st = rx->finish();
   ASSERT_FALSE(st);
   EXPECT_NE(st.error().message.find("cut short"), std::string::npos);
+}
+
+archive::TarEntry tar_entry(archive::EntryType type, std::string name, uint32_t mode, std::string link = {},
+                            uint64_t size = 0) {
+  archive::TarEntry e;
+  e.type = type;
+  e.name = std::move(name);
+  e.mode = mode;
+  e.uid = ::getuid();
+  e.gid = ::getgid();
+  e.mtime = 1700000000;
+  e.linkname = std::move(link);
+  e.size = size;
+  return e;
+}
+
+TEST(TreeReceiver, TarFromAnEngineStripsTheTopDirCopiesHardLinksAndNeverEscapes) {
+  auto dir = base::TempDir::create("ma-rx-");
+  ASSERT_TRUE(dir);
+  fs::create_directories(dir->path() / "outside");
+  ASSERT_TRUE(base::write_file_atomic(dir->path() / "outside/victim", "keep"));
+  using T = archive::EntryType;
+  auto make = [&](bool hostile) {
+    archive::StringSink sink;
+    archive::TarWriter w(sink);
+    EXPECT_TRUE(w.add(tar_entry(T::kDir, "melange-out", 0755)));
+    for (const char* d : {"melange-out/pkg", "melange-out/pkg/usr", "melange-out/pkg/usr/bin"})
+      EXPECT_TRUE(w.add(tar_entry(T::kDir, d, 0755)));
+    EXPECT_TRUE(w.add(tar_entry(T::kFile, "melange-out/pkg/usr/bin/tool", 04755, {}, 4), "tool"));
+    EXPECT_TRUE(w.add(tar_entry(T::kHardlink, "melange-out/pkg/usr/bin/tool2", 04755, "melange-out/pkg/usr/bin/tool")));
+    EXPECT_TRUE(w.add(tar_entry(T::kSymlink, "melange-out/pkg/link", 0777, "usr/bin/tool")));
+    if (hostile) {
+      EXPECT_TRUE(w.add(tar_entry(T::kSymlink, "melange-out/esc", 0777, (dir->path() / "outside").string())));
+      EXPECT_TRUE(w.add(tar_entry(T::kFile, "melange-out/esc/victim", 0644, {}, 5), "owned"));
+    }
+    EXPECT_TRUE(w.finish());
+    return sink.data;
+  };
+  auto good = receive_tar(make(false), dir->path() / "good", "test archive");
+  ASSERT_TRUE(good) << good.error().message;
+  EXPECT_EQ(*base::read_file(dir->path() / "good/pkg/usr/bin/tool2"), "tool");  // a copy of its target
+  EXPECT_EQ(fs::read_symlink(dir->path() / "good/pkg/link"), "usr/bin/tool");
+  struct stat st{};
+  ASSERT_EQ(::stat((dir->path() / "good/pkg/usr/bin/tool").c_str(), &st), 0);
+  EXPECT_EQ(st.st_mode & 07777, 04755u);
+  EXPECT_FALSE(fs::exists(dir->path() / "good/melange-out"));  // the top directory is stripped
+  auto bad = receive_tar(make(true), dir->path() / "bad", "test archive");
+  ASSERT_FALSE(bad);
+  EXPECT_NE(bad.error().message.find("test archive"), std::string::npos) << bad.error().message;
+  EXPECT_EQ(*base::read_file(dir->path() / "outside/victim"), "keep");
 }
 
 }  // namespace
