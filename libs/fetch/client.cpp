@@ -15,6 +15,7 @@
 #include "base/fs.hpp"
 #include "base/interrupt.hpp"
 #include "fetch/trace.hpp"
+#include "curl/lazy_curl.hpp"
 
 namespace fetch {
 
@@ -189,6 +190,7 @@ base::Result<long> Client::perform(std::string_view url, Method method, detail::
   const int attempts = 1 + std::max(0, opts_.retries);
   for (int attempt = 1;; ++attempt) {
     if (sink) TRY(sink->begin());
+    if (auto loaded = lazy_curl::ensure_loaded(); !loaded) return fail(loaded.error().code, shown + ": " + loaded.error().message, loaded.error().hint);
     std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl) return fail(ErrorCode::kInternal, shown + ": cannot initialise libcurl");
     CURL* c = curl.get();

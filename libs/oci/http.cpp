@@ -1,4 +1,5 @@
 #include "oci/http.hpp"
+#include "curl/lazy_curl.hpp"
 
 #include <algorithm>
 #include <cctype>
@@ -60,6 +61,7 @@ std::string body_excerpt(std::string_view body) {
 base::Result<HttpResponse> http_request(const HttpRequest& req) {
   static std::once_flag init;
   std::call_once(init, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  TRY(lazy_curl::ensure_loaded());
   std::unique_ptr<CURL, decltype(&curl_easy_cleanup)> curl(curl_easy_init(), curl_easy_cleanup);
   if (!curl) return base::fail(base::ErrorCode::kInternal, "curl_easy_init failed");
   CURL* c = curl.get();

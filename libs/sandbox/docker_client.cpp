@@ -11,6 +11,7 @@
 #include <nlohmann/json.hpp>
 
 #include "base/interrupt.hpp"
+#include "curl/lazy_curl.hpp"
 
 namespace sandbox {
 
@@ -49,6 +50,7 @@ base::Result<long> perform(const DockerEndpoint& ep, std::string_view method, co
                            BodyKind kind, const std::string& content_type, std::chrono::seconds timeout) {
   static std::once_flag once;
   std::call_once(once, [] { curl_global_init(CURL_GLOBAL_DEFAULT); });
+  TRY(lazy_curl::ensure_loaded());
   std::unique_ptr<CURL, void (*)(CURL*)> h(curl_easy_init(), curl_easy_cleanup);
   if (!h) return base::fail(base::ErrorCode::kInternal, "docker: curl_easy_init failed");
   CURL* c = h.get();
