@@ -15,7 +15,7 @@ base::Result<Dependency> bad(std::string_view text, std::string_view problem) {
 
 // Calls fn(token) for each whitespace-separated token of `s`.
 template <class Fn>
-void for_each_word(std::string_view s, Fn&& fn) {
+void for_each_token(std::string_view s, Fn&& fn) {
   size_t pos = 0;
   while (true) {
     pos = s.find_first_not_of(kSpace, pos);
@@ -105,7 +105,7 @@ base::Result<Dependency> parse_dependency(std::string_view text) {
 base::Result<std::vector<Dependency>> parse_dependencies(std::string_view space_separated) {
   std::vector<Dependency> out;
   base::Status status = base::ok();
-  for_each_word(space_separated, [&](std::string_view word) {
+  for_each_token(space_separated, [&](std::string_view word) {
     if (!status) return;
     auto dep = parse_dependency(word);
     if (!dep) {
@@ -127,7 +127,7 @@ Provide parse_provide(std::string_view text) {
 
 std::vector<Provide> parse_provides(std::string_view space_separated) {
   std::vector<Provide> out;
-  for_each_word(space_separated, [&](std::string_view word) { out.push_back(parse_provide(word)); });
+  for_each_token(space_separated, [&](std::string_view word) { out.push_back(parse_provide(word)); });
   return out;
 }
 

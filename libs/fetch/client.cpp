@@ -5,6 +5,7 @@
 #include <spdlog/spdlog.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <chrono>
 #include <cstdlib>
 #include <cstring>
@@ -62,15 +63,20 @@ namespace {
 
 class StringSink : public detail::Sink {
  public:
+  explicit StringSink(BodyCheck* check = nullptr) : check_(check) {}
   base::Status begin() override {
     body.clear();
+    if (check_) check_->restart();
     return base::ok();
   }
   base::Status write(std::string_view data) override {
     body.append(data);
-    return base::ok();
+    return check_ ? check_->feed(data) : base::ok();
   }
   std::string body;
+
+ private:
+  BodyCheck* check_;
 };
 
 class FileSink : public detail::Sink {
@@ -183,7 +189,7 @@ std::vector<std::string> secrets_of(std::string_view url, const std::string& sho
 }
 }  // namespace
 
-base::Result<long> Client::perform(std::string_view url, Method method, detail::Sink* sink) {
+base::Result<long> Client::perform(std::string_view url, Method method, detail::Sink* sink, uint64_t max_bytes) {
   std::string url_str(url);
   const std::string shown = redact(url);
   const std::vector<std::string> secrets = secrets_of(url, shown, env_auth_);
@@ -194,7 +200,7 @@ base::Result<long> Client::perform(std::string_view url, Method method, detail::
     std::unique_ptr<CURL, void (*)(CURL*)> curl(curl_easy_init(), curl_easy_cleanup);
     if (!curl) return fail(ErrorCode::kInternal, shown + ": cannot initialise libcurl");
     CURL* c = curl.get();
-    Transfer t{c, sink, opts_.max_bytes};
+    Transfer t{c, sink, max_bytes};
     char errbuf[CURL_ERROR_SIZE] = {0};
     curl_easy_setopt(c, CURLOPT_URL, url_str.c_str());
     curl_easy_setopt(c, CURLOPT_ERRORBUFFER, errbuf);
@@ -210,8 +216,8 @@ base::Result<long> Client::perform(std::string_view url, Method method, detail::
       curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
       curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, opts_.stall_timeout_s);
     }
-    if (opts_.max_bytes != UINT64_MAX && opts_.max_bytes < uint64_t(INT64_MAX))
-      curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(opts_.max_bytes));
+    if (max_bytes != UINT64_MAX && max_bytes < uint64_t(INT64_MAX))
+      curl_easy_setopt(c, CURLOPT_MAXFILESIZE_LARGE, curl_off_t(max_bytes));
     if (shared_->share) curl_easy_setopt(c, CURLOPT_SHARE, shared_->share);
     curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, &on_data);
     curl_easy_setopt(c, CURLOPT_WRITEDATA, &t);
@@ -234,7 +240,7 @@ base::Result<long> Client::perform(std::string_view url, Method method, detail::
     CURLcode rc = curl_easy_perform(c);
     if (base::interrupted()) return tl::unexpected(base::check_interrupted(shown).error());
     if (t.sink_error) return tl::unexpected(*t.sink_error);
-    if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) return tl::unexpected(too_large(shown, opts_.max_bytes));
+    if (t.too_large || rc == CURLE_FILESIZE_EXCEEDED) return tl::unexpected(too_large(shown, max_bytes));
 
     std::string problem;
     bool again = false;
@@ -275,10 +281,13 @@ base::Result<long> Client::perform(std::string_view url, Method method, detail::
   }
 }
 
-base::Result<std::string> Client::get(std::string_view url) {
+base::Result<std::string> Client::get(std::string_view url) { return get(url, GetOptions{}); }
+
+base::Result<std::string> Client::get(std::string_view url, const GetOptions& o) {
+  const uint64_t max_bytes = std::min(o.max_bytes, opts_.max_bytes);
   if (is_remote(url)) {
-    StringSink sink;
-    TRY_ASSIGN(long status, perform(url, Method::kGet, &sink));
+    StringSink sink(o.check);
+    TRY_ASSIGN(long status, perform(url, Method::kGet, &sink, max_bytes));
     if (status >= 300) return tl::unexpected(http_error(url, status));
     return std::move(sink.body);
   }
@@ -286,9 +295,9 @@ base::Result<std::string> Client::get(std::string_view url) {
   if (!path) return fail(ErrorCode::kUnsupported, redact(url) + ": unsupported URL scheme (only http, https, file)");
   std::error_code ec;
   auto size = fs::file_size(*path, ec);
-  if (!ec && size > opts_.max_bytes) return tl::unexpected(too_large(*path, opts_.max_bytes));
+  if (!ec && size > max_bytes) return tl::unexpected(too_large(*path, max_bytes));
   TRY_ASSIGN(std::string data, base::read_file(*path));
-  if (data.size() > opts_.max_bytes) return tl::unexpected(too_large(*path, opts_.max_bytes));
+  if (data.size() > max_bytes) return tl::unexpected(too_large(*path, max_bytes));
   return data;
 }
 
@@ -330,7 +339,7 @@ base::Status Client::download(std::string_view url, const fs::path& dest) {
   }
   if (is_remote(url)) {
     FileSink sink(dest);
-    TRY_ASSIGN(long status, perform(url, Method::kGet, &sink));
+    TRY_ASSIGN(long status, perform(url, Method::kGet, &sink, opts_.max_bytes));
     if (status >= 300) return tl::unexpected(http_error(url, status));
     return sink.commit();
   }
@@ -342,9 +351,9 @@ base::Status Client::download(std::string_view url, const fs::path& dest) {
 
 base::Result<bool> Client::exists(std::string_view url) {
   if (is_remote(url)) {
-    TRY_ASSIGN(long status, perform(url, Method::kHead, nullptr));
+    TRY_ASSIGN(long status, perform(url, Method::kHead, nullptr, opts_.max_bytes));
     if (status == 405 || status == 501) {  // HEAD not allowed: ask for one byte instead
-      TRY_ASSIGN(status, perform(url, Method::kProbe, nullptr));
+      TRY_ASSIGN(status, perform(url, Method::kProbe, nullptr, opts_.max_bytes));
     }
     if (status < 300) return true;
     if (status == 404 || status == 410) return false;

@@ -35,6 +35,21 @@ struct Options {
   uint64_t max_bytes = UINT64_MAX;
 };
 
+// Watches a body while it arrives (e.g. a package checked against its index checksum
+// after its first few KB). A failed feed() stops the transfer and is not retried;
+// restart() is called before every attempt.
+class BodyCheck {
+ public:
+  virtual ~BodyCheck() = default;
+  virtual void restart() = 0;
+  virtual base::Status feed(std::string_view chunk) = 0;
+};
+
+struct GetOptions {
+  uint64_t max_bytes = UINT64_MAX;  // this call's limit (the smaller of it and Options::max_bytes applies)
+  BodyCheck* check = nullptr;       // remote bodies only; local files are read whole
+};
+
 class Client {
  public:
   explicit Client(Options o = {});
@@ -45,6 +60,7 @@ class Client {
   // The whole body / file. HTTP 404 and missing files are kNotFound; other failures
   // kNetwork / kIo; more than max_bytes is kInvalidInput.
   base::Result<std::string> get(std::string_view url_or_path);
+  base::Result<std::string> get(std::string_view url_or_path, const GetOptions& o);
   // Streams to `dest` through a temp file in dest's directory + rename (parents created);
   // on failure `dest` is untouched.
   base::Status download(std::string_view url_or_path, const std::filesystem::path& dest);
@@ -56,7 +72,7 @@ class Client {
  private:
   struct Shared;
   enum class Method { kGet, kHead, kProbe };
-  base::Result<long> perform(std::string_view url, Method method, detail::Sink* sink);
+  base::Result<long> perform(std::string_view url, Method method, detail::Sink* sink, uint64_t max_bytes);
 
   Options opts_;
   std::optional<BasicAuth> env_auth_;

@@ -226,6 +226,60 @@ TEST_F(ClientTest, MaxBytesIsEnforced) {
   EXPECT_FALSE(fs::exists(dir->path() / "copy"));
 }
 
+// Records what it is shown; fails once it has seen more than `fail_after` bytes.
+class RecordingCheck : public BodyCheck {
+ public:
+  explicit RecordingCheck(uint64_t fail_after = UINT64_MAX) : fail_after_(fail_after) {}
+  void restart() override {
+    ++restarts;
+    seen.clear();
+  }
+  base::Status feed(std::string_view chunk) override {
+    seen.append(chunk);
+    if (seen.size() > fail_after_) return base::fail(base::ErrorCode::kSignature, "not the expected body");
+    return base::ok();
+  }
+  int restarts = 0;
+  std::string seen;
+
+ private:
+  uint64_t fail_after_;
+};
+
+TEST_F(ClientTest, BodyCheckSeesEachAttemptAndStopsTheTransfer) {
+  Client c(fast());
+  RecordingCheck all;
+  auto r = c.get(url("/flaky?fail=1&id=check"), GetOptions{UINT64_MAX, &all});
+  ASSERT_TRUE(r) << r.error().message;
+  EXPECT_EQ(all.restarts, 2);  // one per attempt: the 503 page is never shown to it
+  EXPECT_EQ(all.seen, "recovered");
+
+  // A failing check ends a 64 MB body after its first chunks, with its own error, no retry.
+  RecordingCheck picky(1000);
+  auto stopped = c.get(url("/big-stream?n=64000000&id=check"), GetOptions{UINT64_MAX, &picky});
+  ASSERT_FALSE(stopped);
+  EXPECT_EQ(stopped.error().code, base::ErrorCode::kSignature);
+  EXPECT_EQ(stopped.error().message, "not the expected body");
+  EXPECT_LT(picky.seen.size(), 1u << 20);
+  EXPECT_EQ(picky.restarts, 1);
+  EXPECT_EQ(count("/big-stream?n=64000000&id=check"), 1);
+}
+
+TEST_F(ClientTest, PerCallLimitIsTheSmallerOfBoth) {
+  Options o = fast();
+  o.max_bytes = 5000;
+  Client c(o);
+  auto small = c.get(url("/big?n=1500&id=cap"), GetOptions{1000, nullptr});
+  ASSERT_FALSE(small);
+  EXPECT_NE(small.error().message.find("1000 bytes"), std::string::npos) << small.error().message;
+  auto client_cap = c.get(url("/big?n=6000&id=cap"), GetOptions{1u << 20, nullptr});
+  ASSERT_FALSE(client_cap);
+  EXPECT_NE(client_cap.error().message.find("5000 bytes"), std::string::npos) << client_cap.error().message;
+  auto fits = c.get(url("/big?n=900&id=cap"), GetOptions{1000, nullptr});
+  ASSERT_TRUE(fits) << fits.error().message;
+  EXPECT_EQ(fits->size(), 900u);
+}
+
 TEST_F(ClientTest, CredentialsInUrlAreUsedAndRedacted) {
   Client c(fast());
   std::string u = "http://alice:s3cr3t!@127.0.0.1:" + std::to_string(port_);

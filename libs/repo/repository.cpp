@@ -9,6 +9,7 @@
 #include <thread>
 #include <filesystem>
 
+#include "apk/checksum_stream.hpp"
 #include "base/fs.hpp"
 #include "fetch/cache.hpp"
 #include "fetch/url.hpp"
@@ -24,6 +25,24 @@ base::Error reword(base::Error e, const std::string& effective, const std::strin
   if (e.message.rfind(red + ": ", 0) == 0) e.message.erase(0, red.size() + 2);
   e.message = shown + ": " + e.message;
   return e;
+}
+
+// A package download checked against its index checksum as it streams (see ChecksumStream).
+class ChecksumCheck : public fetch::BodyCheck {
+ public:
+  ChecksumCheck(std::string expected, std::string origin) : stream_(std::move(expected), std::move(origin)) {}
+  void restart() override { stream_.restart(); }
+  base::Status feed(std::string_view chunk) override { return stream_.feed(chunk); }
+
+ private:
+  apk::ChecksumStream stream_;
+};
+
+// An index's S: is the package's file size; a body far beyond it is not that package
+// (a misconfigured server streaming something else). Generous: mirrors may recompress.
+uint64_t download_limit(uint64_t indexed_size) {
+  if (indexed_size == 0) return UINT64_MAX;
+  return indexed_size > (UINT64_MAX - (1u << 20)) / 2 ? UINT64_MAX : 2 * indexed_size + (1u << 20);
 }
 
 std::optional<fetch::Cache> make_cache(const Options& opts) {
@@ -160,7 +179,9 @@ base::Result<apk::Package> RepositorySet::fetch_remote(size_t id, const std::str
   if (opts_.offline)
     return base::fail(base::ErrorCode::kNotFound, "offline and no cached copy of " + shown,
                       cache ? "run once online with the same --cache-dir" : "offline use needs a cache dir");
-  auto got = client_->get(effective);
+  const auto& info = universe_.package(id);
+  ChecksumCheck check(info.checksum, fetch::redact(effective));  // reword() puts `shown` in its place
+  auto got = client_->get(effective, fetch::GetOptions{download_limit(info.package_size), &check});
   if (!got) return tl::unexpected(reword(std::move(got).error(), effective, shown));
   TRY_ASSIGN(apk::Package pkg, apk::Package::parse(std::move(*got), shown, read_options(id)));
   if (cache && key) TRY(base::with_context(cache->put(*key, pkg.bytes()), shown + ": caching"));

@@ -142,6 +142,52 @@ TEST_F(HttpRepository, FetchOnlineThenOfflineFromCache) {
   EXPECT_EQ(down.error().to_string().find("s3cr3t"), std::string::npos);
 }
 
+TEST_F(HttpRepository, DownloadsAreCheckedAgainstTheIndexWhileTheyStream) {
+  write_repo(path("www/os"), "x86_64", {{"app", "1.0-r0"}, {"other", "1.0-r0"}});
+  HttpServer server(path("www"));
+  ASSERT_TRUE(server.running());
+  auto keys = testing::test_keyring();
+  Options no_cache = opts_;
+  no_cache.cache_dir.clear();
+  auto set = RepositorySet::open({RepoSpec::parse(server.url("/os")).value()}, keys,
+                                 apk::parse_arch("x86_64").value(), no_cache);
+  ASSERT_TRUE(set) << set.error().message;
+  size_t app = set->universe().package(0).name == "app" ? 0 : 1;
+  const std::string app_url = server.url("/os/x86_64/app-1.0-r0.apk");
+  const std::string app_file = (path("www/os/x86_64/app-1.0-r0.apk")).string();
+  std::string good = base::read_file(app_file).value();
+  ASSERT_EQ(set->universe().package(app).package_size, good.size());
+
+  // The right package followed by far more than the index says it weighs: stopped at the
+  // limit (twice the indexed size + 1 MiB), not read to its end.
+  ASSERT_TRUE(base::write_file_atomic(app_file, good + std::string(2 * good.size() + (2u << 20), '\0')));
+  auto big = set->fetch_package(app);
+  ASSERT_FALSE(big);
+  EXPECT_EQ(big.error().code, base::ErrorCode::kInvalidInput);
+  EXPECT_EQ(big.error().message.rfind(app_url + ": larger than the limit of " +
+                                          std::to_string(2 * good.size() + (1u << 20)) + " bytes", 0), 0u)
+      << big.error().message;
+
+  // Another package under this name: the checksum error names our URL once.
+  ASSERT_TRUE(base::write_file_atomic(app_file, base::read_file(path("www/os/x86_64/other-1.0-r0.apk")).value()));
+  auto swapped = set->fetch_package(app);
+  ASSERT_FALSE(swapped);
+  EXPECT_EQ(swapped.error().code, base::ErrorCode::kSignature);
+  EXPECT_EQ(swapped.error().message.rfind(app_url + ": checksum Q1", 0), 0u) << swapped.error().message;
+  EXPECT_EQ(swapped.error().message.find(app_url, 1), std::string::npos) << swapped.error().message;
+
+  // An HTML page served as 200: not an apk.
+  ASSERT_TRUE(base::write_file_atomic(app_file, "<html>maintenance</html>"));
+  auto page = set->fetch_package(app);
+  ASSERT_FALSE(page);
+  EXPECT_NE(page.error().message.find("not an apk"), std::string::npos) << page.error().message;
+
+  ASSERT_TRUE(base::write_file_atomic(app_file, good));
+  auto ok = set->fetch_package(app);
+  ASSERT_TRUE(ok) << ok.error().message;
+  EXPECT_EQ(ok->info().name, "app");
+}
+
 TEST_F(HttpRepository, CorruptCacheEntryIsReplacedOnline) {
   write_repo(path("www/os"), "x86_64", {{"app"}});
   HttpServer server(path("www"));
