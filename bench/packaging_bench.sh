@@ -4,6 +4,7 @@
 # log line: SCA, data tar with SHA-1 per file, deflate, control, signature, the file written)
 # against `tar --sort=name -cf - . | pigz -6` of the same files (the package's directory).
 # Usage: bench/packaging_bench.sh [RUNS] [TARGET_MB]   (Release build in build/; bubblewrap)
+#   ROW_ONLY=1 prints only the table row (bench/ratios.sh PACKAGING=1 adds it to its table)
 # Prints the medians and the ratio; the bootstrap repository (tests/bootstrap) gives the
 # build environment, made once and cached.
 set -euo pipefail
@@ -74,8 +75,10 @@ for i in $(seq "$RUNS"); do
 done
 apk=$(ls "$work/out/x86_64/big-1.0-r0.apk")
 o=$(printf '%s\n' "${ours[@]}" | median) r=$(printf '%s\n' "${ref[@]}" | median)
-echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs, medians"
-echo "| work | ours | tar \| pigz -6 | ratio | goal |"
-echo "|---|---|---|---|---|"
-echo "| packaging of $(du -sm "$work/ws/melange-out/big" | cut -f1) MB (melange's packaging step; package $(($(stat -c %s "$apk") / 1000000)) MB) vs tar --sort=name \| pigz -6 ($(($(stat -c %s "$work/ref.tar.gz") / 1000000)) MB) | $o s | $r s | $(awk -v a="$o" -v b="$r" 'BEGIN { printf "%.2f", a / b }') | <= 1.1 |"
+if [ "${ROW_ONLY:-}" != 1 ]; then
+  echo "$(nproc) cores, load $(cut -d' ' -f1-3 /proc/loadavg), $RUNS runs, medians"
+  echo "| work | ours | tar \| pigz -6 | ratio | goal |"
+  echo "|---|---|---|---|---|"
+fi
+echo "| packaging of $(du -sm "$work/ws/melange-out/big" | cut -f1) MB (melange's packaging step; package $(($(stat -c %s "$apk") / 1000000)) MB) vs tar --sort=name \| pigz -6 ($(($(stat -c %s "$work/ref.tar.gz") / 1000000)) MB) | $o s | $r s | $(awk -v a="$o" -v b="$r" 'BEGIN { printf "%.3f", a / b }') | <= 1.1 |$([ "${ROW_ONLY:-}" = 1 ] && echo " |")"
 echo "runs: ours ${ours[*]}; reference ${ref[*]}" >&2

@@ -98,6 +98,28 @@ base::Result<RepositorySet> RepositorySet::open(const std::vector<RepoSpec>& spe
     if (std::find(set.specs_.begin(), set.specs_.end(), s) == set.specs_.end()) set.specs_.push_back(s);
   auto cache = make_cache(opts);
 
+  // Remote indexes are downloaded at the same time (a round trip each; many repositories or
+  // a slow mirror add up), then read in order.
+  std::vector<std::optional<base::Result<std::string>>> downloaded(set.specs_.size());
+  if (!opts.offline) {
+    std::vector<size_t> remote_ids;
+    for (size_t r = 0; r < set.specs_.size(); ++r)
+      if (fetch::is_remote(opts.mirrors.rewrite(set.index_url(r)))) remote_ids.push_back(r);
+    if (remote_ids.size() > 1) {
+      std::atomic<size_t> next{0};
+      auto work = [&] {
+        for (size_t i; (i = next.fetch_add(1)) < remote_ids.size();) {
+          size_t r = remote_ids[i];
+          downloaded[r] = set.client_->get(opts.mirrors.rewrite(set.index_url(r)));
+        }
+      };
+      std::vector<std::thread> pool;
+      for (size_t t = 1; t < std::min<size_t>(remote_ids.size(), 6); ++t) pool.emplace_back(work);
+      work();
+      for (auto& t : pool) t.join();
+    }
+  }
+
   for (size_t r = 0; r < set.specs_.size(); ++r) {
     const RepoSpec& spec = set.specs_[r];
     std::string url = set.index_url(r);
@@ -117,7 +139,7 @@ base::Result<RepositorySet> RepositorySet::open(const std::vector<RepoSpec>& spe
                           "run once online with the same --cache-dir");
       TRY_ASSIGN(bytes, base::read_file(*hit));
     } else {
-      auto got = set.client_->get(effective);
+      auto got = downloaded[r] ? std::move(*downloaded[r]) : set.client_->get(effective);
       if (!got && !remote && got.error().code == base::ErrorCode::kNotFound && local_repo_exists(effective)) {
         // A local repository directory without an index yet (an out dir before its first
         // package): an empty repository, not an error.

@@ -188,6 +188,47 @@ TEST_F(HttpRepository, DownloadsAreCheckedAgainstTheIndexWhileTheyStream) {
   EXPECT_EQ(ok->info().name, "app");
 }
 
+// Serves files like http.server, but holds every index request until a second one has
+// arrived (up to 5 s, then 503): indexes fetched one after the other cannot succeed.
+constexpr const char* kBarrierServer = R"PY(
+import functools, http.server, sys, threading
+barrier = threading.Barrier(2)
+class H(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *a): pass
+    def do_GET(self):
+        if self.path.endswith("/APKINDEX.tar.gz"):
+            try:
+                barrier.wait(timeout=5)
+            except threading.BrokenBarrierError:
+                barrier.reset()
+                self.send_response(503); self.send_header("Content-Length", "0"); self.end_headers()
+                return
+        return super().do_GET()
+s = http.server.ThreadingHTTPServer(("127.0.0.1", 0), functools.partial(H, directory=sys.argv[1]))
+print(f"Serving HTTP on 127.0.0.1 port {s.server_address[1]} (barrier)", flush=True)
+s.serve_forever()
+)PY";
+
+TEST_F(HttpRepository, IndexesOfSeveralRepositoriesAreFetchedTogether) {
+  write_repo(path("www/main"), "x86_64", {{"app", "1.0-r0", {"lib"}}});
+  write_repo(path("www/extra"), "x86_64", {{"lib", "1.0-r0"}});
+  ASSERT_TRUE(base::write_file_atomic(path("barrier.py"), kBarrierServer));
+  HttpServer server(path("www"), path("barrier.py"));
+  ASSERT_TRUE(server.running());
+  auto keys = testing::test_keyring();
+  Options o = opts_;
+  o.fetch.retries = 0;
+  auto set = RepositorySet::open({RepoSpec::parse(server.url("/main")).value(), RepoSpec::parse(server.url("/extra")).value()},
+                                 keys, apk::parse_arch("x86_64").value(), o);
+  ASSERT_TRUE(set) << set.error().message;
+  ASSERT_EQ(set->universe().size(), 2u);
+  auto sol = solver::solve(set->universe(), world({"app"}));
+  ASSERT_TRUE(sol) << sol.error().message;
+  EXPECT_EQ(sol->packages.size(), 2u);
+  // Repository order (and so priority) is the configuration's, whatever finished first.
+  EXPECT_EQ(set->universe().package(0).name, "app");
+}
+
 TEST_F(HttpRepository, CorruptCacheEntryIsReplacedOnline) {
   write_repo(path("www/os"), "x86_64", {{"app"}});
   HttpServer server(path("www"));

@@ -90,7 +90,7 @@ apk::Keyring test_keyring(const std::string& name, int which) {
 
 namespace repo::testing {
 
-HttpServer::HttpServer(const std::filesystem::path& dir) {
+HttpServer::HttpServer(const std::filesystem::path& dir, const std::filesystem::path& script) {
   int fds[2];
   if (::pipe(fds) != 0) return;
   pid_t pid = ::fork();
@@ -102,7 +102,10 @@ HttpServer::HttpServer(const std::filesystem::path& dir) {
     std::FILE* null = std::fopen("/dev/null", "w");
     if (null) ::dup2(::fileno(null), 2);
     std::string d = dir.string();
-    ::execlp("python3", "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", d.c_str(),
+    if (!script.empty())
+      ::execlp("python3", "python3", "-u", script.c_str(), d.c_str(), static_cast<char*>(nullptr));
+    else
+      ::execlp("python3", "python3", "-u", "-m", "http.server", "0", "--bind", "127.0.0.1", "--directory", d.c_str(),
              static_cast<char*>(nullptr));
     ::_exit(127);
   }

@@ -42,10 +42,11 @@ apk::Keyring test_keyring(const std::string& name = "test.rsa.pub", int which = 
 namespace repo::testing {
 
 // `python3 -m http.server` on 127.0.0.1 and a free port, serving `dir`; stopped (and
-// waited for) by stop() or the destructor.
+// waited for) by stop() or the destructor. With `script`, `python3 -u script dir` instead,
+// which must print http.server's "Serving HTTP on 127.0.0.1 port N" line first.
 class HttpServer {
  public:
-  explicit HttpServer(const std::filesystem::path& dir);
+  explicit HttpServer(const std::filesystem::path& dir, const std::filesystem::path& script = {});
   ~HttpServer() { stop(); }
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
