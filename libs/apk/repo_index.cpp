@@ -3,10 +3,12 @@
 #include <sys/stat.h>
 
 #include <algorithm>
+#include <atomic>
 #include <cerrno>
 #include <map>
 #include <optional>
 #include <sstream>
+#include <thread>
 #include <unordered_map>
 
 #include "apk/index_archive.hpp"
@@ -128,18 +130,59 @@ base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
   PackageReadOptions ro;
   ro.signature = SignaturePolicy::kIgnore;
   ro.verify_datahash = false;  // as `apk index`: the record needs the control member only
-  for (const auto& path : u.packages) {
-    TRY_ASSIGN(FileStamp stamp, stamp_of(path));
-    std::string fname = path.filename().string();
-    Record rec;
-    if (auto it = old_stamps.find(fname); it != old_stamps.end() && it->second.same_file(stamp)) {
-      if (auto pit = by_checksum.find(it->second.checksum); pit != by_checksum.end()) rec.raw = pit->second;
+  // Stat every input first; those unchanged since the previous index are taken from it.
+  struct Input {
+    FileStamp stamp;
+    const IndexEntry* raw = nullptr;
+  };
+  std::vector<Input> inputs(u.packages.size());
+  std::vector<size_t> to_read;
+  for (size_t i = 0; i < u.packages.size(); ++i) {
+    TRY_ASSIGN(inputs[i].stamp, stamp_of(u.packages[i]));
+    if (auto it = old_stamps.find(u.packages[i].filename().string());
+        it != old_stamps.end() && it->second.same_file(inputs[i].stamp)) {
+      if (auto pit = by_checksum.find(it->second.checksum); pit != by_checksum.end()) inputs[i].raw = pit->second;
     }
+    if (!inputs[i].raw) to_read.push_back(i);
+  }
+  // The others are read and verified on a few threads (a full index of a large repository
+  // is mostly reading files and inflating control members). Threads claim blocks of inputs,
+  // so that small packages do not pay a lock per package; results are used in input order.
+  const size_t reused = u.packages.size() - to_read.size();
+  std::vector<std::optional<base::Result<PackageInfo>>> loaded(to_read.size());
+  {
+    constexpr size_t kBlock = 32;
+    std::atomic<size_t> next_block{0}, done{0};
+    std::atomic<bool> failed{false};  // stop claiming: the first error (in input order) is reported
+    auto work = [&](bool report) {
+      // Blocks are claimed in order and finished once claimed, so every input before a
+      // failed one has its result when the ordered pass below reaches the failure.
+      for (size_t b; !failed && (b = next_block.fetch_add(1)) * kBlock < to_read.size();) {
+        for (size_t k = b * kBlock; k < std::min(to_read.size(), (b + 1) * kBlock); ++k) {
+          auto pkg = Package::load(u.packages[to_read[k]], ro);
+          if (!pkg) failed = true;
+          loaded[k] = pkg ? base::Result<PackageInfo>(pkg->info()) : tl::unexpected(std::move(pkg).error());
+          size_t n = done.fetch_add(1) + 1;
+          if (report && u.progress) u.progress(reused + n, u.packages.size(), n);
+        }
+      }
+    };
+    const size_t blocks = (to_read.size() + kBlock - 1) / kBlock;
+    const size_t threads = std::min<size_t>(std::clamp(std::thread::hardware_concurrency(), 1u, 8u), blocks);
+    std::vector<std::thread> pool;
+    for (size_t t = 1; t < threads; ++t) pool.emplace_back(work, false);
+    work(true);  // this thread reports progress
+    for (auto& t : pool) t.join();
+  }
+  if (u.progress) u.progress(u.packages.size(), u.packages.size(), to_read.size());
+  for (size_t i = 0; i < u.packages.size(); ++i) {
+    FileStamp& stamp = inputs[i].stamp;
+    Record rec;
+    rec.raw = inputs[i].raw;
     if (rec.raw) {
       ++stats.reused;
     } else {
-      TRY_ASSIGN(Package pkg, Package::load(path, ro));
-      rec.info = pkg.info();
+      TRY_ASSIGN(rec.info, std::move(*loaded[stats.read]));
       ++stats.read;
     }
     if (!u.arch.empty() && rec.arch() != u.arch) {
@@ -147,10 +190,9 @@ base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
       continue;
     }
     stamp.checksum = std::string(rec.checksum());
-    new_stamps[fname] = std::move(stamp);
+    new_stamps[u.packages[i].filename().string()] = std::move(stamp);
     std::string key = entry_key(rec);
     entries[std::move(key)] = std::move(rec);
-    if (u.progress) u.progress(stats.read + stats.reused, u.packages.size(), stats.read);
   }
   if (u.merge) {
     for (const auto& e : prev) {

@@ -4,7 +4,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <cstdio>
+#include <map>
+
 #include "apk/index_archive.hpp"
+#include "apk/package.hpp"
 #include "apk/package_writer.hpp"
 #include "base/fs.hpp"
 
@@ -118,6 +122,64 @@ TEST_F(RepoIndex, BadPackageNamesTheFileAndLeavesIndexUntouched) {
   auto r = update_index(u);
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("bad.apk"), std::string::npos);
+  EXPECT_EQ(base::read_file(u.output).value(), before);
+}
+
+// Enough packages for several reading threads (blocks of 32): every entry is the package's
+// own record (checked against each file read on its own), in name order, and the progress
+// callback ends at the total; two bad files among them: the error names the first in input order.
+TEST_F(RepoIndex, ManyPackagesReadTogetherGiveEachItsRecord) {
+  std::vector<fs::path> pkgs;
+  for (int i = 0; i < 300; ++i) {
+    char name[16];
+    std::snprintf(name, sizeof name, "m%03d", (i * 7) % 300);  // inputs not in name order
+    pkgs.push_back(write_pkg(name, "1." + std::to_string(i % 5) + "-r0", "x86_64", "payload " + std::to_string(i)));
+  }
+  IndexUpdate u{pkgs, dir_->path() / "APKINDEX.tar.gz"};
+  size_t last_done = 0, calls = 0;
+  u.progress = [&](size_t done, size_t total, size_t read) {
+    EXPECT_EQ(total, 300u);
+    EXPECT_LE(read, done);
+    last_done = std::max(last_done, done);
+    ++calls;
+  };
+  auto st = update_index(u);
+  ASSERT_TRUE(st) << st.error().message;
+  EXPECT_EQ(st->read, 300u);
+  EXPECT_EQ(last_done, 300u);
+  EXPECT_GE(calls, 1u);
+  auto entries = read(u.output);
+  ASSERT_EQ(entries.size(), 300u);
+  PackageReadOptions ro;
+  ro.signature = SignaturePolicy::kIgnore;
+  std::map<std::string, PackageInfo> expected;
+  for (const auto& p : pkgs) {
+    auto pkg = Package::load(p, ro);
+    ASSERT_TRUE(pkg) << pkg.error().message;
+    expected[pkg->info().name] = pkg->info();
+  }
+  size_t i = 0;
+  for (const auto& [name, info] : expected) {
+    EXPECT_EQ(entries[i].name, name);
+    EXPECT_EQ(entries[i].version, info.version);
+    EXPECT_EQ(entries[i].checksum, info.checksum);
+    EXPECT_EQ(entries[i].description, info.description);
+    EXPECT_EQ(entries[i].package_size, info.package_size);
+    ++i;
+  }
+
+  auto before = base::read_file(u.output).value();
+  std::vector<fs::path> with_bad = pkgs;
+  ASSERT_TRUE(base::write_file_atomic(dir_->path() / "bad-late.apk", "not an apk"));
+  ASSERT_TRUE(base::write_file_atomic(dir_->path() / "bad-early.apk", "not an apk either"));
+  with_bad.insert(with_bad.begin() + 250, dir_->path() / "bad-late.apk");
+  with_bad.insert(with_bad.begin() + 40, dir_->path() / "bad-early.apk");
+  fs::remove(index_stat_path(u.output));  // everything is read again
+  u.packages = with_bad;
+  u.progress = nullptr;
+  auto r = update_index(u);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("bad-early.apk"), std::string::npos) << r.error().message;
   EXPECT_EQ(base::read_file(u.output).value(), before);
 }
 
