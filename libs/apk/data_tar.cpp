@@ -16,6 +16,7 @@
 #include "archive/tar_writer.hpp"
 #include "base/fs.hpp"
 #include "base/hash.hpp"
+#include "base/temp_file.hpp"
 
 namespace apk {
 
@@ -26,7 +27,8 @@ namespace {
 
 class Walker {
  public:
-  Walker(const std::filesystem::path& root, const DataTarOptions& opts) : root_(root), opts_(opts), writer_(sink_, {false}) {}
+  Walker(const std::filesystem::path& root, const DataTarOptions& opts, archive::Sink& sink)
+      : root_(root), opts_(opts), writer_(sink, {false}) {}
 
   base::Status walk(const std::string& rel) {
     std::filesystem::path dir = rel.empty() ? root_ : root_ / rel;
@@ -46,10 +48,9 @@ class Walker {
     return {};
   }
 
-  base::Result<DataTar> finish() {
+  base::Result<DataTarStats> finish() {
     TRY(writer_.finish(true));
-    out_.tar = std::move(sink_.data);
-    return std::move(out_);
+    return out_;
   }
 
  private:
@@ -116,10 +117,9 @@ class Walker {
         links_.emplace(key, rel);
       }
       e.type = archive::EntryType::kFile;
-      TRY_ASSIGN(content, base::read_file(p));
-      e.size = content.size();
-      out_.installed_size += content.size();
-      e.pax.emplace_back("APK-TOOLS.checksum.SHA1", base::sha1_hex(content));
+      TRY(add_file(p, e));
+      ++out_.entries;
+      return {};
     } else if (S_ISCHR(st.st_mode) || S_ISBLK(st.st_mode)) {
       e.type = S_ISCHR(st.st_mode) ? archive::EntryType::kCharDevice : archive::EntryType::kBlockDevice;
       e.devmajor = major(st.st_rdev);
@@ -136,23 +136,67 @@ class Walker {
     return {};
   }
 
+  // A regular file, streamed in pieces so that no file is held whole in memory: its SHA-1
+  // goes into the header, so the file is read twice (the second time from the page cache).
+  base::Status add_file(const std::filesystem::path& p, archive::TarEntry& e) {
+    base::UniqueFd fd(::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+    if (fd.get() < 0) return tl::unexpected(base::io_error(p, "cannot open", errno));
+    buf_.resize(kPiece);
+    base::Hasher sha1(base::HashAlgo::kSha1);
+    uint64_t size = 0;
+    for (;;) {
+      TRY_ASSIGN(size_t n, read_at(fd.get(), p, size));
+      if (n == 0) break;
+      sha1.update(std::string_view(buf_.data(), n));
+      size += n;
+    }
+    e.size = size;
+    out_.installed_size += size;
+    e.pax.emplace_back("APK-TOOLS.checksum.SHA1", base::to_hex(sha1.finish()));
+    TRY(add_xattrs(p, e));
+    TRY(writer_.add_header(e));
+    for (uint64_t at = 0; at < size;) {
+      TRY_ASSIGN(size_t n, read_at(fd.get(), p, at));
+      if (n == 0 || at + n > size)
+        return fail(ErrorCode::kIo, p.string() + ": changed while it was being packaged");
+      TRY(writer_.add_data(std::string_view(buf_.data(), n)));
+      at += n;
+    }
+    return {};
+  }
+  base::Result<size_t> read_at(int fd, const std::filesystem::path& p, uint64_t offset) {
+    for (;;) {
+      ssize_t n = ::pread(fd, buf_.data(), buf_.size(), off_t(offset));
+      if (n >= 0) return size_t(n);
+      if (errno != EINTR) return tl::unexpected(base::io_error(p, "cannot read", errno));
+    }
+  }
+
+  static constexpr size_t kPiece = 1 << 20;
   std::filesystem::path root_;
   const DataTarOptions& opts_;
-  archive::StringSink sink_;
   archive::TarWriter writer_;
   std::map<std::pair<uint64_t, uint64_t>, std::string> links_;
-  DataTar out_;
+  std::string buf_;
+  DataTarStats out_;
 };
 
 }  // namespace
 
-base::Result<DataTar> build_data_tar(const std::filesystem::path& root, const DataTarOptions& opts) {
+base::Result<DataTarStats> build_data_tar_to(const std::filesystem::path& root, const DataTarOptions& opts,
+                                             archive::Sink& sink) {
   struct stat st {};
   if (::lstat(root.c_str(), &st) != 0 || !S_ISDIR(st.st_mode))
     return fail(ErrorCode::kNotFound, root.string() + ": not a directory");
-  Walker w(root, opts);
+  Walker w(root, opts, sink);
   TRY(w.walk(""));
   return w.finish();
+}
+
+base::Result<DataTar> build_data_tar(const std::filesystem::path& root, const DataTarOptions& opts) {
+  archive::StringSink sink;
+  TRY_ASSIGN(DataTarStats stats, build_data_tar_to(root, opts, sink));
+  return DataTar{std::move(sink.data), stats.installed_size, stats.entries};
 }
 
 }  // namespace apk

@@ -15,6 +15,7 @@
 #include <map>
 #include <string>
 
+#include "archive/sink.hpp"
 #include "base/error.hpp"
 
 namespace apk {
@@ -26,12 +27,22 @@ struct DataTarOptions {
   std::map<uint32_t, std::string> group_names;
 };
 
+struct DataTarStats {
+  uint64_t installed_size = 0;  // sum of regular file sizes
+  uint64_t entries = 0;
+};
+
 struct DataTar {
   std::string tar;              // uncompressed, with end blocks
   uint64_t installed_size = 0;  // sum of regular file sizes
   uint64_t entries = 0;
 };
 
+// Streams the tar into `sink`; files are read in 1 MiB pieces (twice: SHA-1 first, as it
+// precedes the content), so memory does not grow with the package.
+base::Result<DataTarStats> build_data_tar_to(const std::filesystem::path& root, const DataTarOptions& opts,
+                                             archive::Sink& sink);
+// The same tar in memory (small packages, tests).
 base::Result<DataTar> build_data_tar(const std::filesystem::path& root, const DataTarOptions& opts);
 
 }  // namespace apk

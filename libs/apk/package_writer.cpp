@@ -37,10 +37,9 @@ base::Result<std::string> make_signature_member(const SigningKey& key, std::stri
   return archive::gzip_compress(sink.data, 9);
 }
 
-base::Result<AssembledPackage> assemble_package(PackageInfo info, const std::vector<ControlFile>& control_files,
-                                                std::string_view data_tar, int64_t mtime, const SigningKey* key) {
-  AssembledPackage out;
-  std::string data_gz = archive::gzip_compress(data_tar, 6);
+base::Result<PackageHead> assemble_package_head(PackageInfo info, const std::vector<ControlFile>& control_files,
+                                                std::string_view data_gz, int64_t mtime, const SigningKey* key) {
+  PackageHead out;
   info.datahash = base::sha256_hex(data_gz);
 
   std::vector<const ControlFile*> extras;
@@ -62,13 +61,23 @@ base::Result<AssembledPackage> assemble_package(PackageInfo info, const std::vec
   if (key) {
     if (!key->key) return fail(ErrorCode::kInternal, "signing key not loaded");
     TRY_ASSIGN(std::string sig, key->key->sign(key->algo, control_gz));
-    TRY_ASSIGN(out.bytes, make_signature_member(*key, sig, mtime));
+    TRY_ASSIGN(out.head, make_signature_member(*key, sig, mtime));
   }
-  out.bytes += control_gz;
-  out.bytes += data_gz;
+  out.head += control_gz;
   info.checksum = q1_checksum(control_gz);
-  info.package_size = out.bytes.size();
+  info.package_size = out.head.size() + data_gz.size();
   out.info = std::move(info);
+  return out;
+}
+
+base::Result<AssembledPackage> assemble_package(PackageInfo info, const std::vector<ControlFile>& control_files,
+                                                std::string_view data_tar, int64_t mtime, const SigningKey* key) {
+  std::string data_gz = archive::gzip_compress(data_tar, 6);
+  TRY_ASSIGN(PackageHead head, assemble_package_head(std::move(info), control_files, data_gz, mtime, key));
+  AssembledPackage out;
+  out.bytes = std::move(head.head);
+  out.bytes += data_gz;
+  out.info = std::move(head.info);
   return out;
 }
 

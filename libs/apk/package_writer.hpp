@@ -33,8 +33,18 @@ struct AssembledPackage {
 };
 
 // `info.installed_size` must already be set by the caller (sum of file sizes).
+// The data member is gzip level 6 of `data_tar`, the control member gzip level 9.
 base::Result<AssembledPackage> assemble_package(PackageInfo info, const std::vector<ControlFile>& control_files,
                                                 std::string_view data_tar, int64_t mtime, const SigningKey* key);
+
+// The signature and control members for a data member compressed by the caller: the
+// package is `head` followed by `data_gz` (for packages too big to assemble in memory).
+struct PackageHead {
+  std::string head;
+  PackageInfo info;  // with datahash, checksum and package_size filled
+};
+base::Result<PackageHead> assemble_package_head(PackageInfo info, const std::vector<ControlFile>& control_files,
+                                                std::string_view data_gz, int64_t mtime, const SigningKey* key);
 
 // A signature member (gzip of a tar without end blocks) for `signature`.
 base::Result<std::string> make_signature_member(const SigningKey& key, std::string_view signature, int64_t mtime);

@@ -1,6 +1,7 @@
 #include "archive/gzip.hpp"
 
 #include <algorithm>
+#include <cstring>
 #include <memory>
 #include <optional>
 
@@ -192,18 +193,39 @@ std::string gzip_header(int level) {
   return h;
 }
 
-std::string gzip_compress(std::string_view data, int level) {
+namespace {
+constexpr size_t kGzipHeaderSize = 10;  // gzip_header(): no optional fields
+constexpr size_t kGzipTrailerSize = 8;  // CRC-32, ISIZE
+}  // namespace
+
+size_t gzip_compress_bound(size_t size) {
+  return kGzipHeaderSize + libdeflate_deflate_compress_bound(nullptr, size) + kGzipTrailerSize;
+}
+
+base::Result<size_t> gzip_compress_into(std::string_view data, int level, char* out, size_t capacity) {
   level = std::clamp(level, 1, 12);
+  if (capacity < gzip_compress_bound(data.size()))
+    return base::fail(base::ErrorCode::kInternal, "gzip: output buffer below the bound");
   std::unique_ptr<libdeflate_compressor, decltype(&libdeflate_free_compressor)> c(
       libdeflate_alloc_compressor(level), &libdeflate_free_compressor);
-  if (!c) return gzip_compress_zlib(data, std::min(level, 9));  // allocation failure only
-  std::string out = gzip_header(level);
-  size_t head = out.size();
-  out.resize(head + libdeflate_deflate_compress_bound(c.get(), data.size()));
-  size_t n = libdeflate_deflate_compress(c.get(), data.data(), data.size(), out.data() + head, out.size() - head);
-  out.resize(head + n);  // n > 0: the buffer is at the bound
-  put_le32(&out, libdeflate_crc32(0, data.data(), data.size()));
-  put_le32(&out, uint32_t(data.size()));
+  if (!c) return base::fail(base::ErrorCode::kInternal, "gzip: out of memory for the compressor");
+  const std::string header = gzip_header(level);
+  std::memcpy(out, header.data(), header.size());
+  size_t n = libdeflate_deflate_compress(c.get(), data.data(), data.size(), out + header.size(),
+                                         capacity - header.size() - kGzipTrailerSize);
+  if (n == 0) return base::fail(base::ErrorCode::kInternal, "gzip: compressed data above the bound");
+  std::string trailer;
+  put_le32(&trailer, libdeflate_crc32(0, data.data(), data.size()));
+  put_le32(&trailer, uint32_t(data.size()));
+  std::memcpy(out + header.size() + n, trailer.data(), trailer.size());
+  return header.size() + n + trailer.size();
+}
+
+std::string gzip_compress(std::string_view data, int level) {
+  std::string out(gzip_compress_bound(data.size()), '\0');
+  auto n = gzip_compress_into(data, level, out.data(), out.size());
+  if (!n) return gzip_compress_zlib(data, std::min(std::clamp(level, 1, 12), 9));  // allocation failure only
+  out.resize(*n);
   return out;
 }
 

@@ -63,6 +63,12 @@ inline std::string gzip_compress(std::string_view data, GzipLevel level) {
   return gzip_compress(data, static_cast<int>(level));
 }
 
+// The same member written into `out` (capacity at least gzip_compress_bound(data.size())),
+// for data too big to hold twice in memory (callers map temporary files). Returns its
+// length. Bytes identical to gzip_compress().
+size_t gzip_compress_bound(size_t size);
+base::Result<size_t> gzip_compress_into(std::string_view data, int level, char* out, size_t capacity);
+
 // Same format with zlib's deflate (single thread); kept for comparison and for
 // callers that want zlib's exact output.
 std::string gzip_compress_zlib(std::string_view data, int level = 6);

@@ -1,12 +1,18 @@
 #include "melange/emit.hpp"
 
 #include <sys/stat.h>
+#include <unistd.h>
+
+#include <cerrno>
 
 #include <system_error>
 #include <tuple>
 
 #include "apk/repo_index.hpp"
+#include "archive/gzip.hpp"
+#include "archive/sink.hpp"
 #include "base/fs.hpp"
+#include "base/temp_file.hpp"
 
 namespace melange {
 
@@ -129,21 +135,52 @@ base::Result<EmitResult> emit_package(const EmitInput& in) {
   std::tie(dto.build_uid, dto.build_gid) = mapped_owner(in.owners);
   dto.user_names = in.user_names;
   dto.group_names = in.group_names;
-  TRY_ASSIGN(apk::DataTar data, with_context(apk::build_data_tar(in.package_dir, dto), what));
-  info.installed_size = data.installed_size;
-  TRY_ASSIGN(apk::AssembledPackage pkg,
-             with_context(apk::assemble_package(info, control, data.tar, info.build_time, in.key), what));
+  // The data tar goes to an anonymous temporary file beside the package's files, and is
+  // compressed from a mapping of it into a mapping of a second one: a package of any size
+  // is built without holding its files, tar or compressed data in the process's memory
+  // (file-backed pages the kernel can write out), with the bytes assemble_package() gives.
+  const fs::path scratch_dir = fs::absolute(in.package_dir).parent_path();
+  TRY_ASSIGN(base::UniqueFd tar_fd, with_context(base::open_anonymous_file("the data tar", scratch_dir), what));
+  uint64_t tar_size = 0;
+  {
+    archive::FdSink tar_sink(tar_fd.get(), archive::FdOwnership::kBorrow, "the data tar");
+    TRY_ASSIGN(apk::DataTarStats data, with_context(apk::build_data_tar_to(in.package_dir, dto, tar_sink), what));
+    info.installed_size = data.installed_size;
+    struct stat st {};
+    if (::fstat(tar_fd.get(), &st) != 0) return tl::unexpected(base::io_error(scratch_dir, "cannot stat the data tar", errno));
+    tar_size = uint64_t(st.st_size);
+  }
+  const size_t bound = archive::gzip_compress_bound(tar_size);
+  TRY_ASSIGN(base::UniqueFd gz_fd, with_context(base::open_anonymous_file("the compressed data", scratch_dir), what));
+  if (::ftruncate(gz_fd.get(), off_t(bound)) != 0)
+    return tl::unexpected(base::io_error(scratch_dir, "cannot make room for the compressed data", errno));
+  TRY_ASSIGN(base::FileMapping gz_map,
+             base::FileMapping::map(gz_fd.get(), bound, base::FileMapping::Access::kReadWrite, scratch_dir.string()));
+  size_t gz_size = 0;
+  {
+    TRY_ASSIGN(base::FileMapping tar_map,
+               base::FileMapping::map(tar_fd.get(), tar_size, base::FileMapping::Access::kRead, scratch_dir.string()));
+    TRY_ASSIGN(gz_size, with_context(archive::gzip_compress_into(tar_map.view(), 6, gz_map.data(), bound), what));
+  }
+  tar_fd = base::UniqueFd();  // its space is freed now
+  const std::string_view data_gz(gz_map.data(), gz_size);
+  TRY_ASSIGN(apk::PackageHead pkg,
+             with_context(apk::assemble_package_head(info, control, data_gz, info.build_time, in.key), what));
 
   fs::path out = package_output_path(in.out_dir, pkg.info);
   CreatedPaths out_dirs;
   TRY(with_context(make_dirs(fs::path("/"), fs::absolute(out.parent_path()).relative_path(), out_dirs), what));
-  TRY(with_context(base::write_file_atomic(out, pkg.bytes, 0644), what));
+  {
+    TRY_ASSIGN(base::AtomicFile file, with_context(base::AtomicFile::create(out, 0644), what));
+    TRY(with_context(file.write(pkg.head), what));
+    TRY(with_context(file.write(data_gz), what));
+    TRY(with_context(file.commit(), what));
+  }
   out_dirs.keep();
   created.keep();
 
   EmitResult r;
   r.info = std::move(pkg.info);
-  r.info.package_size = pkg.bytes.size();
   r.path = out;
   r.sca = std::move(sca);
   return r;

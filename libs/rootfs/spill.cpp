@@ -1,32 +1,23 @@
 #include "rootfs/spill.hpp"
 
-#include <fcntl.h>
 #include <unistd.h>
 
 #include <cerrno>
 #include <cstdlib>
-#include <vector>
 
 #include "base/fs.hpp"
+#include "base/temp_file.hpp"
 
 namespace rootfs {
 
 base::Result<std::shared_ptr<SpillFile>> SpillFile::create(const std::filesystem::path& dir) {
-  std::filesystem::path base = dir;
-  if (base.empty()) {
+  TRY_ASSIGN(base::UniqueFd fd, base::open_anonymous_file("file contents", dir));
+  std::filesystem::path shown = dir;
+  if (shown.empty()) {
     const char* t = std::getenv("TMPDIR");
-    base = (t && *t) ? t : "/tmp";
+    shown = (t && *t) ? t : "/tmp";
   }
-  int fd = ::open(base.c_str(), O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
-  if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
-    std::string templ = (base / "ma-spill-XXXXXX").string();
-    std::vector<char> buf(templ.begin(), templ.end());
-    buf.push_back('\0');
-    fd = ::mkostemp(buf.data(), O_CLOEXEC);
-    if (fd >= 0) ::unlink(buf.data());
-  }
-  if (fd < 0) return tl::unexpected(base::io_error(base, "cannot create a temporary file for file contents", errno));
-  return std::shared_ptr<SpillFile>(new SpillFile(fd, base.string()));
+  return std::shared_ptr<SpillFile>(new SpillFile(fd.release(), shown.string()));
 }
 
 SpillFile::~SpillFile() { ::close(fd_); }

@@ -1,0 +1,63 @@
+#include "base/temp_file.hpp"
+
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cstring>
+
+#include "base/fs.hpp"
+
+namespace base {
+namespace {
+
+TEST(TempFile, AnonymousFileLeavesNothingBehindAndMapsBothWays) {
+  auto dir = TempDir::create();
+  ASSERT_TRUE(dir);
+  auto fd = open_anonymous_file("a test", dir->path());
+  ASSERT_TRUE(fd) << fd.error().message;
+  EXPECT_TRUE(std::filesystem::is_empty(dir->path()));  // no name in the directory
+
+  ASSERT_EQ(::ftruncate(fd->get(), 10000), 0);
+  {
+    auto w = FileMapping::map(fd->get(), 10000, FileMapping::Access::kReadWrite, "tmp");
+    ASSERT_TRUE(w) << w.error().message;
+    std::memset(w->data(), 'x', 10000);
+    std::memcpy(w->data() + 5000, "hello", 5);
+  }
+  char buf[5];
+  ASSERT_EQ(::pread(fd->get(), buf, 5, 5000), 5);  // written through the mapping
+  EXPECT_EQ(std::string(buf, 5), "hello");
+  auto r = FileMapping::map(fd->get(), 10000, FileMapping::Access::kRead, "tmp");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->view().substr(4998, 9), "xxhelloxx");
+  auto empty = FileMapping::map(fd->get(), 0, FileMapping::Access::kRead, "tmp");
+  ASSERT_TRUE(empty);
+  EXPECT_TRUE(empty->view().empty());
+}
+
+TEST(TempFile, MissingDirectoryIsAOneLineError) {
+  auto fd = open_anonymous_file("the data tar", "/nonexistent/dir");
+  ASSERT_FALSE(fd);
+  EXPECT_NE(fd.error().message.find("/nonexistent/dir"), std::string::npos) << fd.error().message;
+  EXPECT_NE(fd.error().message.find("the data tar"), std::string::npos) << fd.error().message;
+}
+
+TEST(TempFile, UniqueFdClosesAndMoves) {
+  int raw;
+  {
+    auto fd = open_anonymous_file("a test");
+    ASSERT_TRUE(fd);
+    raw = fd->get();
+    UniqueFd moved(std::move(*fd));
+    EXPECT_EQ(fd->get(), -1);
+    EXPECT_EQ(moved.get(), raw);
+    struct stat st {};
+    EXPECT_EQ(::fstat(raw, &st), 0);
+  }
+  struct stat st {};
+  EXPECT_NE(::fstat(raw, &st), 0);  // closed
+}
+
+}  // namespace
+}  // namespace base
