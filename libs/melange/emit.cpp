@@ -1,5 +1,6 @@
 #include "melange/emit.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -152,8 +153,10 @@ base::Result<EmitResult> emit_package(const EmitInput& in) {
   }
   const size_t bound = archive::gzip_compress_bound(tar_size);
   TRY_ASSIGN(base::UniqueFd gz_fd, with_context(base::open_anonymous_file("the compressed data", scratch_dir), what));
-  if (::ftruncate(gz_fd.get(), off_t(bound)) != 0)
-    return tl::unexpected(base::io_error(scratch_dir, "cannot make room for the compressed data", errno));
+  // Reserved, not just sized: a write through the mapping into a sparse file on a full disk
+  // would be a SIGBUS instead of this error.
+  if (int err = ::posix_fallocate(gz_fd.get(), 0, off_t(bound)); err != 0)
+    return tl::unexpected(base::io_error(scratch_dir, "cannot make room for the compressed data", err));
   TRY_ASSIGN(base::FileMapping gz_map,
              base::FileMapping::map(gz_fd.get(), bound, base::FileMapping::Access::kReadWrite, scratch_dir.string()));
   size_t gz_size = 0;
