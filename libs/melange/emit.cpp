@@ -144,7 +144,7 @@ base::Result<EmitResult> emit_package(const EmitInput& in) {
   TRY_ASSIGN(base::UniqueFd tar_fd, with_context(base::open_anonymous_file("the data tar", scratch_dir), what));
   uint64_t tar_size = 0;
   {
-    archive::FdSink tar_sink(tar_fd.get(), archive::FdOwnership::kBorrow, "the data tar");
+    archive::FdSink tar_sink(tar_fd.get(), archive::FdOwnership::kBorrow, scratch_dir.string() + " (the data tar)");
     TRY_ASSIGN(apk::DataTarStats data, with_context(apk::build_data_tar_to(in.package_dir, dto, tar_sink), what));
     info.installed_size = data.installed_size;
     struct stat st {};

@@ -1,5 +1,6 @@
 #include "melange/lint.hpp"
 
+#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -61,13 +62,23 @@ base::Result<LintTree> LintTree::from_package(const apk::Package& pkg) {
   return t;
 }
 
-base::Result<std::string> LintTree::read(const LintEntry& e) const {
+base::Result<LintTree::Content> LintTree::view(const LintEntry& e) const {
+  Content c;
   if (root_.empty()) {
     auto it = data_.find(e.path);
     if (it == data_.end()) return base::fail(base::ErrorCode::kNotFound, e.path + ": no content in package");
-    return it->second;
+    c.view_ = it->second;
+    return c;
   }
-  return base::read_file(root_ / e.path);
+  const std::filesystem::path p = root_ / e.path;
+  base::UniqueFd fd(::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (fd.get() < 0) return tl::unexpected(base::io_error(p, "cannot open", errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return tl::unexpected(base::io_error(p, "cannot stat", errno));
+  TRY_ASSIGN(base::FileMapping m, base::FileMapping::map(fd.get(), size_t(st.st_size), base::FileMapping::Access::kRead, p.string()));
+  c.map_.emplace(std::move(m));
+  c.view_ = c.map_->view();
+  return c;
 }
 
 const std::vector<LinterInfo>& all_linters() {

@@ -28,6 +28,7 @@
 #include "apk/package.hpp"
 #include "archive/tar_entry.hpp"
 #include "base/error.hpp"
+#include "base/temp_file.hpp"
 
 namespace config {
 struct BuildConfig;
@@ -69,8 +70,19 @@ class LintTree {
   static base::Result<LintTree> from_package(const apk::Package& pkg);
 
   const std::vector<LintEntry>& entries() const { return entries_; }
-  // The content of a regular file entry.
-  base::Result<std::string> read(const LintEntry& e) const;
+  // The content of a regular file entry: from disk a mapping of the file (file-backed pages, so a linter over
+  // a package with a multi-GB file does not hold it in the process), from a package its
+  // in-memory content. Valid while the returned object lives.
+  class Content {
+   public:
+    std::string_view view() const { return view_; }
+
+   private:
+    friend class LintTree;
+    std::optional<base::FileMapping> map_;
+    std::string_view view_;
+  };
+  base::Result<Content> view(const LintEntry& e) const;
 
  private:
   std::vector<LintEntry> entries_;  // sorted by path

@@ -112,9 +112,9 @@ base::Status each_elf(const LintTree& t, Fn fn) {
     if (!is_reg(e) || ignored(e.path) || e.size < 4) continue;
     std::string ext(ext_of(e.path));
     if (!(e.mode & 0111) && !std::regex_search(ext, kObj)) continue;
-    TRY_ASSIGN(std::string data, t.read(e));
-    if (!is_elf(data)) continue;
-    fn(e, parse_elf(data, e.path));
+    TRY_ASSIGN(LintTree::Content data, t.view(e));
+    if (!is_elf(data.view())) continue;
+    fn(e, parse_elf(data.view(), e.path));
   }
   return base::ok();
 }
@@ -174,8 +174,8 @@ base::Status duplicate(const LintTree& t, const LintOptions&, std::vector<Hit>& 
   std::map<std::pair<std::string, std::string>, std::vector<std::string>> groups;  // (sha256, basename) -> paths
   for (const auto& e : t.entries()) {
     if (!is_reg(e) || e.size < 1024 || license_like(base_of(e.path))) continue;
-    TRY_ASSIGN(std::string data, t.read(e));
-    groups[{base::sha256_hex(data), std::string(base_of(e.path))}].push_back(e.path);
+    TRY_ASSIGN(LintTree::Content data, t.view(e));
+    groups[{base::sha256_hex(data.view()), std::string(base_of(e.path))}].push_back(e.path);
   }
   for (const auto& [key, ps] : groups) {
     if (ps.size() < 2) continue;

@@ -66,4 +66,33 @@ full_error apko.log
 snapshot > after; diff before after || fail "apko build left something in the full dir"
 # The same builds succeed with room (the failures were the disk's).
 "$APKO" build apko.yaml example.com/full:1 image.tar >/dev/null 2>&1 || fail "apko build with room failed"
+
+# 4. melange build whose workspace fills up while packaging: the package's files (60 MB,
+# incompressible) fit, its data tar and compressed data (two unnamed temporary files beside
+# them) do not. One line naming the workspace, no package, no temporary file left.
+mkdir ws-full
+mount -t tmpfs -o size=150m tmpfs ws-full || fail "cannot mount the second tmpfs"
+trap 'umount "$WORK/full" "$WORK/ws-full" 2>/dev/null || true; rm -rf "$WORK"' EXIT
+cat > huge.yaml <<EOF
+package:
+  name: huge
+  version: 1.0.0
+  epoch: 0
+$(env_yaml "$BOOT" busybox wolfi-baselayout)
+pipeline:
+  - runs: |
+      mkdir -p \${{targets.destdir}}/usr/share/huge
+      head -c 60000000 /dev/urandom > \${{targets.destdir}}/usr/share/huge/blob
+EOF
+! "$MELANGE" build huge.yaml --signing-key test.rsa --out-dir out-huge --workspace-dir ws-full/ws >huge.log 2>&1 ||
+  fail "melange build with a full workspace succeeded"
+full_error huge.log
+grep -E "^melange: error:" huge.log >&2  # which write ran out (the data tar, or the room for its compressed form)
+grep -E '^melange: error: .*ws-full/ws/melange-out' huge.log >/dev/null || fail "the error does not name the workspace: $(grep error: huge.log)"
+[ -z "$(find out-huge -name '*.apk' 2>/dev/null)" ] || fail "a package was written: $(find out-huge -name '*.apk')"
+used=$(df -k --output=used ws-full | tail -1)
+rm -rf ws-full/ws ws-full/melange-guest-* 2>/dev/null
+[ "$(df -k --output=used ws-full | tail -1)" -lt 1024 ] || fail "space still used after removing the workspace: temporary files left open?"
+[ "$used" -gt 0 ] || fail "nothing was written to the workspace"
+umount ws-full
 echo OK
