@@ -26,18 +26,23 @@ full_error() {
 mkdir -p full/x86_64 && echo keep > full/x86_64/keep.txt
 snapshot > before
 
-# 1. melange build: the package (300 KB of incompressible data) does not fit.
-cat > big.yaml <<EOF
+# blob_recipe NAME BYTES: a package of one file of BYTES incompressible bytes.
+blob_recipe() {
+  cat > "$1.yaml" <<EOF
 package:
-  name: big
+  name: $1
   version: 1.0.0
   epoch: 0
 $(env_yaml "$BOOT" busybox wolfi-baselayout)
 pipeline:
   - runs: |
-      mkdir -p \${{targets.destdir}}/usr/share/big
-      head -c 300000 /dev/urandom > \${{targets.destdir}}/usr/share/big/blob
+      mkdir -p \${{targets.destdir}}/usr/share/$1
+      head -c $2 /dev/urandom > \${{targets.destdir}}/usr/share/$1/blob
 EOF
+}
+
+# 1. melange build: the package (300 KB of incompressible data) does not fit.
+blob_recipe big 300000
 ! "$MELANGE" build big.yaml --signing-key test.rsa --out-dir full >build.log 2>&1 || fail "melange build into a full disk succeeded"
 full_error build.log
 snapshot > after; diff before after || fail "melange build left something in the full out dir"
@@ -73,17 +78,7 @@ snapshot > after; diff before after || fail "apko build left something in the fu
 mkdir ws-full
 mount -t tmpfs -o size=150m tmpfs ws-full || fail "cannot mount the second tmpfs"
 trap 'umount "$WORK/full" "$WORK/ws-full" 2>/dev/null || true; rm -rf "$WORK"' EXIT
-cat > huge.yaml <<EOF
-package:
-  name: huge
-  version: 1.0.0
-  epoch: 0
-$(env_yaml "$BOOT" busybox wolfi-baselayout)
-pipeline:
-  - runs: |
-      mkdir -p \${{targets.destdir}}/usr/share/huge
-      head -c 60000000 /dev/urandom > \${{targets.destdir}}/usr/share/huge/blob
-EOF
+blob_recipe huge 60000000
 ! "$MELANGE" build huge.yaml --signing-key test.rsa --out-dir out-huge --workspace-dir ws-full/ws >huge.log 2>&1 ||
   fail "melange build with a full workspace succeeded"
 full_error huge.log
