@@ -96,12 +96,14 @@ Status write_file_atomic(const fs::path& path, std::string_view data, unsigned m
   return file.commit();
 }
 
+fs::path temp_dir_or(const fs::path& dir) {
+  if (!dir.empty()) return dir;
+  const char* t = std::getenv("TMPDIR");
+  return (t && *t) ? t : "/tmp";
+}
+
 Result<TempDir> TempDir::create(std::string_view prefix, const fs::path& parent) {
-  fs::path base = parent;
-  if (base.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    base = (t && *t) ? t : "/tmp";
-  }
+  const fs::path base = temp_dir_or(parent);
   std::string templ = (base / (std::string(prefix) + "XXXXXX")).string();
   std::vector<char> buf(templ.begin(), templ.end());
   buf.push_back('\0');

@@ -54,6 +54,9 @@ class TempDir {
   fs::path path_;
 };
 
+// `dir` when given, else $TMPDIR, else /tmp: where temporary directories and files go.
+fs::path temp_dir_or(const fs::path& dir);
+
 // "Cannot X: strerror" with the path.
 Error io_error(const fs::path& path, std::string_view what, int err);
 

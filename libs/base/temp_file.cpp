@@ -2,10 +2,10 @@
 
 #include <fcntl.h>
 #include <sys/mman.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <cerrno>
-#include <cstdlib>
 #include <string>
 #include <vector>
 
@@ -27,11 +27,7 @@ UniqueFd::~UniqueFd() {
 }
 
 Result<UniqueFd> open_anonymous_file(std::string_view purpose, const std::filesystem::path& dir) {
-  std::filesystem::path where = dir;
-  if (where.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    where = (t && *t) ? t : "/tmp";
-  }
+  const std::filesystem::path where = temp_dir_or(dir);
   int fd = ::open(where.c_str(), O_RDWR | O_TMPFILE | O_CLOEXEC, 0600);
   if (fd < 0 && (errno == EOPNOTSUPP || errno == EISDIR || errno == EINVAL)) {
     std::string templ = (where / "ma-tmp-XXXXXX").string();
@@ -51,6 +47,15 @@ Result<FileMapping> FileMapping::map(int fd, size_t size, Access access, std::st
   if (p == MAP_FAILED) return tl::unexpected(io_error(std::string(origin), "cannot map", errno));
   if (access == Access::kRead) ::madvise(p, size, MADV_SEQUENTIAL);
   return FileMapping(static_cast<char*>(p), size);
+}
+
+Result<FileMapping> FileMapping::map_file(const std::filesystem::path& path) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+  if (fd.get() < 0) return tl::unexpected(io_error(path, "cannot open", errno));
+  struct stat st {};
+  if (::fstat(fd.get(), &st) != 0) return tl::unexpected(io_error(path, "cannot stat", errno));
+  if (!S_ISREG(st.st_mode)) return fail(ErrorCode::kInvalidInput, path.string() + ": not a regular file");
+  return map(fd.get(), size_t(st.st_size), Access::kRead, path.string());
 }
 
 FileMapping::~FileMapping() {

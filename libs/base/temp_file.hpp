@@ -44,6 +44,9 @@ class FileMapping {
  public:
   enum class Access { kRead, kReadWrite };
   static Result<FileMapping> map(int fd, size_t size, Access access, std::string_view origin);
+  // A whole regular file, read-only; a symlink is not followed (an error, as any other
+  // file that is not regular).
+  static Result<FileMapping> map_file(const std::filesystem::path& path);
   FileMapping(FileMapping&& o) noexcept : data_(o.data_), size_(o.size_) { o.data_ = nullptr, o.size_ = 0; }
   FileMapping& operator=(FileMapping&&) = delete;
   FileMapping(const FileMapping&) = delete;

@@ -4,6 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
 #include <cstring>
 
 #include "base/fs.hpp"
@@ -34,6 +35,37 @@ TEST(TempFile, AnonymousFileLeavesNothingBehindAndMapsBothWays) {
   auto empty = FileMapping::map(fd->get(), 0, FileMapping::Access::kRead, "tmp");
   ASSERT_TRUE(empty);
   EXPECT_TRUE(empty->view().empty());
+}
+
+TEST(TempFile, MapFileMapsRegularFilesOnly) {
+  auto dir = TempDir::create();
+  ASSERT_TRUE(dir);
+  const auto file = dir->path() / "f";
+  ASSERT_TRUE(write_file_atomic(file, "contents"));
+  auto m = FileMapping::map_file(file);
+  ASSERT_TRUE(m) << m.error().message;
+  EXPECT_EQ(m->view(), "contents");
+  ASSERT_TRUE(write_file_atomic(dir->path() / "empty", ""));
+  auto e = FileMapping::map_file(dir->path() / "empty");
+  ASSERT_TRUE(e);
+  EXPECT_TRUE(e->view().empty());
+  std::filesystem::create_symlink("f", dir->path() / "link");
+  EXPECT_FALSE(FileMapping::map_file(dir->path() / "link"));  // not followed
+  auto d = FileMapping::map_file(dir->path());
+  ASSERT_FALSE(d);
+  EXPECT_NE(d.error().message.find("not a regular file"), std::string::npos) << d.error().message;
+  EXPECT_FALSE(FileMapping::map_file(dir->path() / "missing"));
+}
+
+TEST(TempFile, TempDirOrFallsBackToTmpdir) {
+  EXPECT_EQ(temp_dir_or("/given"), "/given");
+  const char* old = std::getenv("TMPDIR");
+  std::string saved = old ? old : "";
+  ::setenv("TMPDIR", "/somewhere", 1);
+  EXPECT_EQ(temp_dir_or({}), "/somewhere");
+  ::unsetenv("TMPDIR");
+  EXPECT_EQ(temp_dir_or({}), "/tmp");
+  if (old) ::setenv("TMPDIR", saved.c_str(), 1);
 }
 
 TEST(TempFile, MissingDirectoryIsAOneLineError) {

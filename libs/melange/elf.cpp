@@ -1,15 +1,10 @@
 #include "melange/elf.hpp"
 
-#include <fcntl.h>
-#include <sys/mman.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
-#include <cerrno>
 #include <cstring>
 #include <optional>
 
 #include "base/fs.hpp"
+#include "base/temp_file.hpp"
 
 namespace melange {
 namespace {
@@ -252,26 +247,9 @@ base::Result<ElfInfo> parse_elf(std::string_view bytes, std::string_view origin)
 }
 
 base::Result<ElfInfo> read_elf_file(const std::filesystem::path& path) {
-  int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC | O_NOFOLLOW);
-  if (fd < 0) return tl::unexpected(base::io_error(path, "open", errno));
-  struct stat st {};
-  if (::fstat(fd, &st) != 0) {
-    int e = errno;
-    ::close(fd);
-    return tl::unexpected(base::io_error(path, "stat", e));
-  }
-  if (!S_ISREG(st.st_mode) || st.st_size < 4) {
-    ::close(fd);
-    return tl::unexpected(format_error(path.string(), "not an ELF file"));
-  }
-  size_t size = static_cast<size_t>(st.st_size);
-  void* map = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-  int e = errno;
-  ::close(fd);
-  if (map == MAP_FAILED) return tl::unexpected(base::io_error(path, "map", e));
-  auto r = parse_elf(std::string_view(static_cast<const char*>(map), size), path.string());
-  ::munmap(map, size);
-  return r;
+  TRY_ASSIGN(base::FileMapping map, base::FileMapping::map_file(path));
+  if (map.size() < 4) return tl::unexpected(format_error(path.string(), "not an ELF file"));
+  return parse_elf(map.view(), path.string());
 }
 
 std::string elf_machine_name(uint16_t machine) {

@@ -46,8 +46,9 @@ bool is_elf(std::string_view bytes);
 // Parses an in-memory ELF image; `origin` names it in errors ("usr/bin/hello: ...").
 base::Result<ElfInfo> parse_elf(std::string_view bytes, std::string_view origin);
 
-// Maps the file read-only and parses it. kNotFound/kIo for file errors, kFormat for
-// anything that is not a well-formed ELF header.
+// Maps the file read-only and parses it. kNotFound/kIo for file errors, kInvalidInput for what is
+// not a regular file (a symlink is not followed), kFormat for anything that is not a
+// well-formed ELF header.
 base::Result<ElfInfo> read_elf_file(const std::filesystem::path& path);
 
 // "x86_64", "aarch64", "i386", ... or "unknown(<n>)".

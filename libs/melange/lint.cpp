@@ -1,6 +1,5 @@
 #include "melange/lint.hpp"
 
-#include <fcntl.h>
 #include <sys/stat.h>
 
 #include <algorithm>
@@ -70,12 +69,7 @@ base::Result<LintTree::Content> LintTree::view(const LintEntry& e) const {
     c.view_ = it->second;
     return c;
   }
-  const std::filesystem::path p = root_ / e.path;
-  base::UniqueFd fd(::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
-  if (fd.get() < 0) return tl::unexpected(base::io_error(p, "cannot open", errno));
-  struct stat st {};
-  if (::fstat(fd.get(), &st) != 0) return tl::unexpected(base::io_error(p, "cannot stat", errno));
-  TRY_ASSIGN(base::FileMapping m, base::FileMapping::map(fd.get(), size_t(st.st_size), base::FileMapping::Access::kRead, p.string()));
+  TRY_ASSIGN(base::FileMapping m, base::FileMapping::map_file(root_ / e.path));
   c.map_.emplace(std::move(m));
   c.view_ = c.map_->view();
   return c;

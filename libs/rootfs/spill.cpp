@@ -12,12 +12,7 @@ namespace rootfs {
 
 base::Result<std::shared_ptr<SpillFile>> SpillFile::create(const std::filesystem::path& dir) {
   TRY_ASSIGN(base::UniqueFd fd, base::open_anonymous_file("file contents", dir));
-  std::filesystem::path shown = dir;
-  if (shown.empty()) {
-    const char* t = std::getenv("TMPDIR");
-    shown = (t && *t) ? t : "/tmp";
-  }
-  return std::shared_ptr<SpillFile>(new SpillFile(fd.release(), shown.string()));
+  return std::shared_ptr<SpillFile>(new SpillFile(fd.release(), base::temp_dir_or(dir).string()));
 }
 
 SpillFile::~SpillFile() { ::close(fd_); }

@@ -2,7 +2,6 @@
 #include "sandbox/initramfs.hpp"
 
 #include <fcntl.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/xattr.h>
@@ -14,39 +13,13 @@
 #include <set>
 
 #include "archive/cpio_writer.hpp"
+#include "base/temp_file.hpp"
 
 namespace sandbox {
 
 namespace fs = std::filesystem;
 
 namespace {
-
-// A read-only mapping of a whole file (empty files map nothing).
-class Mapped {
- public:
-  static base::Result<Mapped> open(const fs::path& p, uint64_t size) {
-    Mapped m;
-    if (size == 0) return m;
-    int fd = ::open(p.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-    if (fd < 0) return base::fail(base::ErrorCode::kIo, p.string() + ": cannot read: " + std::strerror(errno));
-    void* a = ::mmap(nullptr, size, PROT_READ, MAP_PRIVATE, fd, 0);
-    ::close(fd);
-    if (a == MAP_FAILED) return base::fail(base::ErrorCode::kIo, p.string() + ": cannot map: " + std::strerror(errno));
-    m.addr_ = a;
-    m.size_ = size;
-    return m;
-  }
-  Mapped() = default;
-  Mapped(Mapped&& o) noexcept : addr_(o.addr_), size_(o.size_) { o.addr_ = nullptr; }
-  ~Mapped() {
-    if (addr_) ::munmap(addr_, size_);
-  }
-  std::string_view view() const { return addr_ ? std::string_view(static_cast<const char*>(addr_), size_) : std::string_view(); }
-
- private:
-  void* addr_ = nullptr;
-  size_t size_ = 0;
-};
 
 struct Owner {
   bool map = false;
@@ -95,7 +68,7 @@ class Builder {
     if (S_ISSOCK(st.st_mode)) return base::ok();
     count_xattrs(host);
     if (S_ISREG(st.st_mode)) {
-      TRY_ASSIGN(Mapped m, Mapped::open(host, uint64_t(st.st_size)));
+      TRY_ASSIGN(base::FileMapping m, base::FileMapping::map_file(host));
       stats_.bytes += uint64_t(st.st_size);
       return entry(name, st, own, m.view());
     }
