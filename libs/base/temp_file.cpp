@@ -49,8 +49,8 @@ Result<FileMapping> FileMapping::map(int fd, size_t size, Access access, std::st
   return FileMapping(static_cast<char*>(p), size);
 }
 
-Result<FileMapping> FileMapping::map_file(const std::filesystem::path& path) {
-  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_NOFOLLOW | O_CLOEXEC));
+Result<FileMapping> FileMapping::map_file(const std::filesystem::path& path, Symlink symlink) {
+  UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC | (symlink == Symlink::kRefuse ? O_NOFOLLOW : 0)));
   if (fd.get() < 0) return tl::unexpected(io_error(path, "cannot open", errno));
   struct stat st {};
   if (::fstat(fd.get(), &st) != 0) return tl::unexpected(io_error(path, "cannot stat", errno));

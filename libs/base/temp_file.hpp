@@ -44,9 +44,10 @@ class FileMapping {
  public:
   enum class Access { kRead, kReadWrite };
   static Result<FileMapping> map(int fd, size_t size, Access access, std::string_view origin);
-  // A whole regular file, read-only; a symlink is not followed (an error, as any other
-  // file that is not regular).
-  static Result<FileMapping> map_file(const std::filesystem::path& path);
+  // A whole regular file, read-only. By default a symlink is not followed (an error, as any
+  // other file that is not regular); kFollow is for paths a user named on purpose.
+  enum class Symlink { kRefuse, kFollow };
+  static Result<FileMapping> map_file(const std::filesystem::path& path, Symlink symlink = Symlink::kRefuse);
   FileMapping(FileMapping&& o) noexcept : data_(o.data_), size_(o.size_) { o.data_ = nullptr, o.size_ = 0; }
   FileMapping& operator=(FileMapping&&) = delete;
   FileMapping(const FileMapping&) = delete;

@@ -51,6 +51,11 @@ TEST(TempFile, MapFileMapsRegularFilesOnly) {
   EXPECT_TRUE(e->view().empty());
   std::filesystem::create_symlink("f", dir->path() / "link");
   EXPECT_FALSE(FileMapping::map_file(dir->path() / "link"));  // not followed
+  auto followed = FileMapping::map_file(dir->path() / "link", FileMapping::Symlink::kFollow);
+  ASSERT_TRUE(followed) << followed.error().message;
+  EXPECT_EQ(followed->view(), "contents");
+  std::filesystem::create_symlink(".", dir->path() / "dirlink");
+  EXPECT_FALSE(FileMapping::map_file(dir->path() / "dirlink", FileMapping::Symlink::kFollow));
   auto d = FileMapping::map_file(dir->path());
   ASSERT_FALSE(d);
   EXPECT_NE(d.error().message.find("not a regular file"), std::string::npos) << d.error().message;

@@ -68,7 +68,10 @@ class Builder {
     if (S_ISSOCK(st.st_mode)) return base::ok();
     count_xattrs(host);
     if (S_ISREG(st.st_mode)) {
-      TRY_ASSIGN(base::FileMapping m, base::FileMapping::map_file(host));
+      // A mount's source named as a symlink was stat'ed through it: map what it points to.
+      TRY_ASSIGN(base::FileMapping m,
+                 base::FileMapping::map_file(host, follow_top ? base::FileMapping::Symlink::kFollow
+                                                              : base::FileMapping::Symlink::kRefuse));
       stats_.bytes += uint64_t(st.st_size);
       return entry(name, st, own, m.view());
     }

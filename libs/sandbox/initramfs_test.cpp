@@ -49,7 +49,11 @@ TEST(Initramfs, RootMountsInitAndModules) {
 
   InitramfsSpec spec;
   spec.rootfs = root;
-  spec.mounts = {{ws, "/home/build", false}, {dir->path() / "init", "/etc/ro-file", true}};
+  fs::create_symlink(dir->path() / "init", dir->path() / "init-link");
+  // a mount source given as a symlink to a file is archived as that file
+  spec.mounts = {{ws, "/home/build", false},
+                 {dir->path() / "init", "/etc/ro-file", true},
+                 {dir->path() / "init-link", "/etc/linked-file", true}};
   spec.init = dir->path() / "init";
   spec.modules = {dir->path() / "virtio.ko"};
   spec.run_uid = 1000;
@@ -78,6 +82,9 @@ TEST(Initramfs, RootMountsInitAndModules) {
   EXPECT_NE(src->find(" 1000 "), std::string::npos) << *src;  // our file, the build user's in the guest
   EXPECT_FALSE(find_entry(lines, "home/build/hidden"));
   EXPECT_TRUE(find_entry(lines, "etc/ro-file"));
+  const std::string* linked = find_entry(lines, "etc/linked-file");
+  ASSERT_TRUE(linked);
+  EXPECT_EQ(linked->substr(0, 1), "-") << *linked;
   EXPECT_TRUE(find_entry(lines, ".ma/init"));
   EXPECT_TRUE(find_entry(lines, ".ma/mod/0-virtio.ko"));
   EXPECT_TRUE(find_entry(lines, ".ma/modules"));
