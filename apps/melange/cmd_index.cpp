@@ -1,9 +1,6 @@
 // melange index: build an APKINDEX.tar.gz from .apk files, incrementally.
 #include <spdlog/spdlog.h>
 
-#include <optional>
-
-#include "apk/package_writer.hpp"
 #include "apk/arch.hpp"
 #include "apk/repo_index.hpp"
 #include "base/log.hpp"
@@ -28,13 +25,8 @@ cli::Command index_command() {
             sub.add_option("--description", o->description, "DESCRIPTION of the index");
             sub.add_option("packages", o->packages, "The .apk files to index")->required();
             return [o]() -> base::Status {
-              std::optional<apk::LoadedKey> key;
-              apk::SigningKey sk;
-              if (!o->key.empty()) {
-                TRY_ASSIGN(key, apk::load_signing_key(o->key));
-                sk = key->signing_key();
-              }
               apk::IndexUpdate u;
+              u.key_file = o->key;
               u.packages.assign(o->packages.begin(), o->packages.end());
               u.output = o->output;
               if (!o->source.empty()) u.source = o->source;
@@ -44,7 +36,6 @@ cli::Command index_command() {
                 TRY_ASSIGN(apk::Arch a, apk::parse_arch(o->arch));
                 u.arch = a.apk;
               }
-              u.key = key ? &sk : nullptr;
               base::PhaseLine line;
               if (line.live())
                 u.progress = [&line](size_t done, size_t total, size_t read) {

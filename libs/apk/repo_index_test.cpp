@@ -8,9 +8,11 @@
 #include <map>
 
 #include "apk/index_archive.hpp"
+#include "apk/keyring.hpp"
 #include "apk/package.hpp"
 #include "apk/package_writer.hpp"
 #include "base/fs.hpp"
+#include "testutil/testutil.hpp"
 
 namespace apk {
 namespace {
@@ -123,6 +125,64 @@ TEST_F(RepoIndex, BadPackageNamesTheFileAndLeavesIndexUntouched) {
   ASSERT_FALSE(r);
   EXPECT_NE(r.error().message.find("bad.apk"), std::string::npos);
   EXPECT_EQ(base::read_file(u.output).value(), before);
+}
+
+// The key given as a file is loaded alongside the reading: the index verifies with its public
+// half. A key that cannot be loaded is the error reported (even with a missing package too),
+// and the index is left as it was.
+TEST_F(RepoIndex, KeyFileSignsAndABadKeyIsTheErrorReported) {
+  const fs::path keys = testutil::test_data_dir() / "apko-cli-testdata";
+  auto a = write_pkg("a", "1.0-r0");
+  IndexUpdate u{{a}, dir_->path() / "APKINDEX.tar.gz"};
+  u.key_file = keys / "melange.rsa";
+  ASSERT_TRUE(update_index(u));
+  Keyring ring;
+  ASSERT_TRUE(ring.add_file(keys / "melange.rsa.pub"));
+  auto bytes = base::read_file(u.output).value();
+  IndexReadOptions ro;
+  ro.keyring = &ring;
+  auto idx = read_index_archive(bytes, u.output.string(), ro);
+  ASSERT_TRUE(idx) << idx.error().message;
+  EXPECT_EQ(idx->trusted_by, "melange.rsa.pub");
+  ASSERT_EQ(idx->index.size(), 1u);
+
+  ASSERT_TRUE(base::write_file_atomic(dir_->path() / "broken.rsa", "-----BEGIN PRIVATE KEY-----\nnope\n"));
+  u.key_file = dir_->path() / "broken.rsa";
+  u.packages.push_back(dir_->path() / "missing.apk");
+  auto r = update_index(u);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("broken.rsa"), std::string::npos) << r.error().message;
+  EXPECT_EQ(base::read_file(u.output).value(), bytes);
+  u.key_file = keys / "melange.rsa";
+  r = update_index(u);
+  ASSERT_FALSE(r);
+  EXPECT_NE(r.error().message.find("missing.apk: no such package file"), std::string::npos) << r.error().message;
+}
+
+// Two inputs with one file name (copies in two directories, different contents, same name,
+// version and arch): the later input's record and stamp win, and the next run, which re-reads
+// only the other file, writes the same bytes as a full index.
+TEST_F(RepoIndex, SameFileNameInTwoDirectoriesLaterInputWins) {
+  auto first = write_pkg("dup", "1.0-r0", "x86_64", "first");
+  fs::path elsewhere = dir_->path() / "elsewhere";
+  fs::create_directory(elsewhere);
+  fs::rename(first, elsewhere / first.filename());
+  first = elsewhere / first.filename();
+  auto second = write_pkg("dup", "1.0-r0", "x86_64", "second");
+  auto other = write_pkg("other", "2.0-r0");
+  IndexUpdate u{{first, other, second}, dir_->path() / "APKINDEX.tar.gz"};
+  auto s1 = update_index(u);
+  ASSERT_TRUE(s1) << s1.error().message;
+  EXPECT_EQ(s1->total, 2u);
+  auto entries = read(u.output);
+  ASSERT_EQ(entries.size(), 2u);
+  EXPECT_EQ(entries[0].description, "second");
+  auto once = base::read_file(u.output).value();
+  auto s2 = update_index(u);
+  ASSERT_TRUE(s2);
+  EXPECT_EQ(s2->read, 1u);  // the first copy: its stamp was replaced by the second's
+  EXPECT_EQ(s2->reused, 2u);
+  EXPECT_EQ(base::read_file(u.output).value(), once);
 }
 
 // Enough packages for several reading threads (blocks of 32): every entry is the package's
