@@ -1,24 +1,18 @@
 #include "apk/repo_index.hpp"
 
-#include <fcntl.h>
-#include <sys/stat.h>
-#include <unistd.h>
-
 #include <algorithm>
 #include <atomic>
-#include <cerrno>
-#include <charconv>
 #include <optional>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 
 #include "apk/index_archive.hpp"
+#include "apk/index_stamps.hpp"
 #include "apk/package.hpp"
 #include "apk/version.hpp"
 #include "base/dir_lock.hpp"
 #include "base/fs.hpp"
-#include "base/strings.hpp"
 
 namespace apk {
 
@@ -26,113 +20,6 @@ using base::ErrorCode;
 using base::fail;
 
 namespace {
-
-// What identifies a package file between two runs; `checksum` is the index checksum it had
-// (a view into the sidecar's text, the previous index or a package just read).
-struct FileStamp {
-  uint64_t size = 0;
-  int64_t mtime_ns = 0;
-  uint64_t inode = 0;
-  std::string_view checksum;
-  bool same_file(const FileStamp& o) const { return size == o.size && mtime_ns == o.mtime_ns && inode == o.inode; }
-};
-
-// The sidecar of the previous run, parsed in place: file name -> stamp. Unreadable or
-// malformed lines are skipped (the file is only an optimisation).
-class StampFile {
- public:
-  static StampFile read(const std::filesystem::path& path) {
-    StampFile out;
-    auto text = base::read_file(path);
-    if (!text) return out;
-    out.text_ = std::make_unique<std::string>(std::move(*text));
-    std::string_view rest = *out.text_;
-    out.by_name_.reserve(std::count(rest.begin(), rest.end(), '\n'));
-    while (!rest.empty()) {
-      size_t eol = rest.find('\n');
-      std::string_view line = rest.substr(0, eol);
-      rest = eol == std::string_view::npos ? std::string_view() : rest.substr(eol + 1);
-      std::string_view f[5];
-      size_t n = 0;
-      for (size_t tab; n < 4 && (tab = line.find('\t')) != std::string_view::npos; line.remove_prefix(tab + 1))
-        f[n++] = line.substr(0, tab);
-      if (n != 4 || line.find('\t') != std::string_view::npos) continue;
-      f[4] = line;
-      long long size, mtime, inode;
-      if (!base::parse_int64(f[1], &size) || !base::parse_int64(f[2], &mtime) || !base::parse_int64(f[3], &inode))
-        continue;
-      out.by_name_.insert_or_assign(f[0], FileStamp{uint64_t(size), mtime, uint64_t(inode), f[4]});
-    }
-    return out;
-  }
-  const FileStamp* find(std::string_view name) const {
-    auto it = by_name_.find(name);
-    return it == by_name_.end() ? nullptr : &it->second;
-  }
-  const std::unordered_map<std::string_view, FileStamp>& all() const { return by_name_; }
-
- private:
-  std::unique_ptr<std::string> text_;  // heap-held: the map's views stay valid when moved
-  std::unordered_map<std::string_view, FileStamp> by_name_;
-};
-
-// One line per file name ("name\tsize\tmtime_ns\tinode\tchecksum\n"), in the order given.
-std::string format_stamps(const std::vector<std::pair<std::string_view, FileStamp>>& stamps) {
-  std::string out;
-  out.reserve(stamps.size() * 96);
-  char num[24];
-  auto put = [&](auto v) {
-    out.append(num, size_t(std::to_chars(num, num + sizeof num, v).ptr - num));
-    out.push_back('\t');
-  };
-  for (const auto& [name, s] : stamps) {
-    out.append(name).push_back('\t');
-    put(s.size);
-    put(s.mtime_ns);
-    put(s.inode);
-    out.append(s.checksum).push_back('\n');
-  }
-  return out;
-}
-
-std::string_view base_name(const std::filesystem::path& p) {
-  std::string_view s = p.native();
-  size_t slash = s.rfind('/');
-  return slash == std::string_view::npos ? s : s.substr(slash + 1);
-}
-
-// Stats package files, opening each distinct directory once (inputs are nearly always one
-// directory's files: fstatat on the name skips walking the directory's path 2,000 times).
-class Statter {
- public:
-  ~Statter() {
-    if (dir_fd_ >= 0) ::close(dir_fd_);
-  }
-  base::Result<FileStamp> stamp(const std::filesystem::path& p) {
-    std::string_view s = p.native();
-    size_t slash = s.rfind('/');
-    std::string_view dir = slash == std::string_view::npos ? std::string_view(".") : s.substr(0, slash + 1);
-    if (dir != dir_) {
-      if (dir_fd_ >= 0) ::close(dir_fd_);
-      dir_fd_ = ::open(std::string(dir).c_str(), O_PATH | O_DIRECTORY | O_CLOEXEC);
-      dir_ = dir;
-    }
-    struct stat st {};
-    if (dir_fd_ < 0 || ::fstatat(dir_fd_, std::string(base_name(p)).c_str(), &st, 0) != 0) {
-      if (errno == ENOENT || errno == ENOTDIR) return fail(ErrorCode::kNotFound, p.string() + ": no such package file");
-      return tl::unexpected(base::io_error(p, "cannot stat", errno));
-    }
-    FileStamp out;
-    out.size = uint64_t(st.st_size);
-    out.mtime_ns = int64_t(st.st_mtim.tv_sec) * 1000000000 + st.st_mtim.tv_nsec;
-    out.inode = uint64_t(st.st_ino);
-    return out;
-  }
-
- private:
-  std::string_view dir_;
-  int dir_fd_ = -1;
-};
 
 // One record of the new index: taken over from the previous index (a view into its text,
 // written back without a copy) or read from a package file. `rank` decides between records
@@ -209,7 +96,7 @@ base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
   std::optional<base::Error> stat_error;
   {
     std::jthread helper([&] { previous = read_previous(u); });
-    Statter statter;
+    FileStatter statter;
     for (size_t i = 0; i < u.packages.size() && !stat_error; ++i) {
       auto st = statter.stamp(u.packages[i]);
       if (st) stamps[i] = *st;
@@ -235,7 +122,7 @@ base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
   std::vector<const IndexEntry*> reused_entry(u.packages.size(), nullptr);
   std::vector<size_t> to_read;
   for (size_t i = 0; i < u.packages.size(); ++i) {
-    if (const FileStamp* old = previous.stamps.find(base_name(u.packages[i])); old && old->same_file(stamps[i]))
+    if (const FileStamp* old = previous.stamps.find(stamp_name(u.packages[i])); old && old->same_file(stamps[i]))
       if (auto pit = by_checksum.find(old->checksum); pit != by_checksum.end()) reused_entry[i] = pit->second;
     if (!reused_entry[i]) to_read.push_back(i);
   }
@@ -294,7 +181,7 @@ base::Result<IndexUpdateStats> update_index(const IndexUpdate& u) {
       continue;
     }
     stamps[i].checksum = rec.checksum();
-    new_stamps.emplace_back(base_name(u.packages[i]), stamps[i]);
+    new_stamps.emplace_back(stamp_name(u.packages[i]), stamps[i]);
     records.push_back(rec);
   }
   if (u.merge) {

@@ -2,10 +2,10 @@
 //
 // The original `melange index` re-reads every package of the repository on every
 // build, so CI time grows with the repository. Here each output index has a sidecar
-// `.APKINDEX.tar.gz.stat` beside it (one line per package file: name, size, mtime in
-// ns, inode, index checksum). A package whose file still has the same size, mtime and
-// inode, and whose checksum is still listed in the previous index, is taken from that
-// index without opening the file. Anything else is read and verified. Deleting the
+// `.APKINDEX.tar.gz.stat` beside it (index_stamps.hpp: one line per package file with
+// its size, mtime, inode and index checksum). A package whose file still has the same size,
+// mtime and inode, and whose checksum is still listed in the previous index, is taken from
+// that index without opening the file. Anything else is read and verified. Deleting the
 // sidecar only costs a full re-read; it never changes the result.
 //
 // Semantics (`melange index`):
