@@ -4,7 +4,9 @@
 
 #include <cstdio>
 #include <exception>
+#include <algorithm>
 #include <memory>
+#include <set>
 
 #include "base/interrupt.hpp"
 #include "base/log.hpp"
@@ -26,6 +28,30 @@ std::string error_line(const base::Error& e) {
 }
 }  // namespace
 
+namespace {
+void collect_flags(const CLI::App& app, std::set<std::string>& out) {
+  for (const CLI::Option* opt : app.get_options())
+    if (opt->get_expected_max() == 0)
+      for (const auto& name : opt->get_lnames()) out.insert("--" + name);
+  for (const CLI::App* sub : app.get_subcommands([](const CLI::App*) { return true; })) collect_flags(*sub, out);
+}
+}  // namespace
+
+std::vector<std::string> join_bool_values(const CLI::App& app, const std::vector<std::string>& args) {
+  std::set<std::string> flags;
+  collect_flags(app, flags);
+  std::vector<std::string> out;
+  for (size_t i = 0; i < args.size(); ++i) {
+    if (i + 1 < args.size() && (args[i + 1] == "true" || args[i + 1] == "false") && flags.count(args[i])) {
+      out.push_back(args[i] + "=" + args[i + 1]);
+      ++i;
+    } else {
+      out.push_back(args[i]);
+    }
+  }
+  return out;
+}
+
 int run(const std::string& tool, const std::string& description, const std::vector<Command>& commands, int argc,
         char** argv) {
   base::install_interrupt_handlers();  // first: a Ctrl-C from now on unwinds (base/interrupt.hpp)
@@ -43,7 +69,10 @@ int run(const std::string& tool, const std::string& description, const std::vect
     subs.push_back(sub);
   }
   try {
-    app.parse(argc, argv);
+    std::vector<std::string> args(argv + 1, argv + argc);
+    args = join_bool_values(app, args);
+    std::reverse(args.begin(), args.end());  // CLI11 takes the arguments last first
+    app.parse(args);
   } catch (const CLI::ParseError& e) {
     return app.exit(e) == 0 ? 0 : base::exit_status(base::ErrorCode::kUsage);
   }

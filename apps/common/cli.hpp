@@ -25,6 +25,13 @@ struct Command {
 int run(const std::string& tool, const std::string& description, const std::vector<Command>& commands, int argc,
         char** argv);
 
+// Makefiles written for the original tools pass boolean flags as two words
+// (`--generate-index false`), which its flag parser reads as the flag alone plus a stray
+// argument. Here a long flag of `app` or any of its subcommands followed by exactly "true" or
+// "false" becomes one word (`--generate-index=false`): the value the writer meant. Other
+// arguments are returned unchanged.
+std::vector<std::string> join_bool_values(const CLI::App& app, const std::vector<std::string>& args);
+
 // `<tool> version`: prints version and git commit.
 Command version_command(const std::string& tool);
 

@@ -6,6 +6,7 @@
 #include "config/build_config.hpp"
 #include "melange/commands.hpp"
 #include "melange/compile.hpp"
+#include "melange/vars.hpp"
 
 namespace melange_app {
 
@@ -17,7 +18,8 @@ struct CompileFlags {
   std::string config;
   std::string arch;
   std::vector<std::string> pipeline_dirs, build_options;
-  std::string vars_file, env_file, namespace_ = "unknown";
+  std::vector<std::string> env_files;
+  std::string vars_file, namespace_ = "unknown", libc = "gnu";
   bool debug = false;
 };
 
@@ -33,9 +35,10 @@ base::Result<melange::CompileOptions> to_options(const CompileFlags& f) {
   if (!f.vars_file.empty()) {
     TRY_ASSIGN(o.vars_file, melange::load_vars_file(f.vars_file));
   }
-  if (!f.env_file.empty()) {
-    TRY_ASSIGN(o.env_file, melange::load_env_file(f.env_file));
+  if (!f.env_files.empty()) {
+    TRY_ASSIGN(o.env_file, melange::load_env_files({f.env_files.begin(), f.env_files.end()}));
   }
+  o.libc = f.libc;
   o.namespace_ = f.namespace_;
   o.debug = f.debug ? melange::Debug::kOn : melange::Debug::kOff;
   if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
@@ -56,9 +59,14 @@ cli::Command compile_command() {
             sub.add_option("config", f->config, "The melange YAML file")->required();
             sub.add_option("--arch", f->arch, "Architecture to compile for (default: the host)");
             sub.add_option("--pipeline-dir", f->pipeline_dirs, "Directory searched for uses: pipelines before the built-ins");
-            sub.add_option("--build-option", f->build_options, "Enable an option from the configuration's options:");
+            sub.add_option("--pipeline-dirs", f->pipeline_dirs, "The same, comma separated")->delimiter(',');
+            sub.add_option("--build-option", f->build_options, "Enable an option from the configuration's options:")
+                ->delimiter(',');
             sub.add_option("--vars-file", f->vars_file, "YAML file of vars overriding the configuration's vars:");
-            sub.add_option("--env-file", f->env_file, "dotenv file of build environment variables");
+            sub.add_option("--env-file", f->env_files, "dotenv file of build environment variables (repeatable)");
+            sub.add_option("--override-host-triplet-libc-substitution-flavor", f->libc,
+                           "libc in ${{host.triplet.gnu}} and ${{host.triplet.rust}} (gnu, musl)")
+                ->capture_default_str();
             sub.add_option("--namespace", f->namespace_, "Package namespace (distro name)")->capture_default_str();
             sub.add_flag("--debug", f->debug, "Add set -x to every step");
             return [f]() -> Status {

@@ -2,7 +2,10 @@
 
 #include <cstdio>
 
+#include <algorithm>
+#include <cctype>
 #include <charconv>
+#include <cstdlib>
 
 namespace base {
 
@@ -40,6 +43,39 @@ bool parse_int64(std::string_view s, long long* out) {
   if (s.empty()) return false;
   auto [p, ec] = std::from_chars(s.data(), s.data() + s.size(), *out);
   return ec == std::errc() && p == s.data() + s.size();
+}
+
+std::optional<std::chrono::nanoseconds> parse_duration(std::string_view s) {
+  if (s.empty()) return std::nullopt;
+  if (s.find_first_not_of("0123456789") == std::string_view::npos) {  // bare seconds
+    long long v = 0;
+    if (!parse_int64(s, &v) || v > 9223372036LL) return std::nullopt;
+    return std::chrono::seconds(v);
+  }
+  if (s[0] == '+') s.remove_prefix(1);
+  struct Unit { std::string_view name; double ns; };
+  static constexpr Unit kUnits[] = {{"ns", 1}, {"us", 1e3}, {"\xc2\xb5s", 1e3}, {"\xce\xbcs", 1e3},
+                                    {"ms", 1e6}, {"s", 1e9}, {"m", 6e10}, {"h", 3.6e12}};
+  double total = 0;
+  while (!s.empty()) {
+    size_t n = 0;
+    while (n < s.size() && (std::isdigit(static_cast<unsigned char>(s[n])) || s[n] == '.')) ++n;
+    if (n == 0 || s.substr(0, n) == "." || std::count(s.begin(), s.begin() + ptrdiff_t(n), '.') > 1) return std::nullopt;
+    const double value = std::strtod(std::string(s.substr(0, n)).c_str(), nullptr);
+    s.remove_prefix(n);
+    size_t u = 0;
+    while (u < s.size() && !std::isdigit(static_cast<unsigned char>(s[u])) && s[u] != '.') ++u;
+    const std::string_view unit = s.substr(0, u);
+    s.remove_prefix(u);
+    const Unit* found = nullptr;
+    for (const Unit& k : kUnits)
+      if (k.name == unit) found = &k;
+    if (!found) return unit.empty() && value == 0 && s.empty() && total == 0 ? std::optional(std::chrono::nanoseconds(0))
+                                                                            : std::nullopt;
+    total += value * found->ns;
+  }
+  if (total > 9.2e18) return std::nullopt;
+  return std::chrono::nanoseconds(static_cast<long long>(total + 0.5));
 }
 
 std::string printable(std::string_view s) {

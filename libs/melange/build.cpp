@@ -22,6 +22,7 @@
 #include "melange/build_package.hpp"
 #include "melange/build_workspace.hpp"
 #include "melange/compile.hpp"
+#include "melange/git_head.hpp"
 #include "melange/guest.hpp"
 #include "melange/test_run.hpp"
 #include "melange/vars.hpp"
@@ -49,6 +50,7 @@ struct Shared {
   fs::path pub_key_dir;  // holds <key>.pub when the signing key's .pub file is missing
   fs::path staging;
   fs::path temp_parent;
+  std::string config_commit;  // --git-commit, else the HEAD of the config's repository
 };
 
 base::Result<CompiledBuild> compile_for(const Shared& s, const apk::Arch& arch) {
@@ -66,6 +68,7 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   const std::string what = b.name + " (" + arch.apk + ")";
 
   GuestSpec gs = guest_spec(o, what, what + " build environment");
+  gs.env.package_append = o.package_append;
   gs.temp_parent = s.temp_parent;
   TRY_ASSIGN(Guest guest, Guest::create(b.environment, arch, gs));
 
@@ -87,7 +90,9 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   TRY(prepare_workspace(wspec));
 
   StartSpec ss = start_spec(o, ws, b.environment.environment, b);
-  if (s.cfg.package.resources) TRY(apply_resources(*s.cfg.package.resources, ss));
+  TRY(apply_resources(with_defaults(s.cfg.package.resources, o.default_resources), ss));
+  if (!ss.disk.empty() && o.runner == "qemu")
+    spdlog::warn("{}: resources.disk {} is not used: the qemu runner keeps the workspace in the VM's memory", what, ss.disk);
   if (ss.timeout.count() == 0 && s.cfg.package.timeout)
     ss.timeout = std::chrono::duration_cast<std::chrono::seconds>(*s.cfg.package.timeout);
 
@@ -112,6 +117,12 @@ base::Result<ArchResult> build_arch(const Shared& s, const apk::Arch& arch) {
   pin.key = s.key;
   pin.config_yaml = embedded_config_yaml(s.cfg, b, guest.environment().installed);
   pin.config_path = o.config_file.filename().string();
+  pin.config_license = o.config_license;
+  pin.config_commit = s.config_commit;
+  pin.config_repo_url = o.config_repo_url;
+  pin.strip_origin_name = o.strip_origin_name;
+  pin.lint_require = o.lint_require;
+  pin.lint_warn = o.lint_warn;
   pin.user_names = guest.environment().user_names;
   pin.group_names = guest.environment().group_names;
   pin.host_uid = ::getuid();  // files the build writes are the invoking user's on disk
@@ -143,9 +154,10 @@ base::Result<CompileOptions> compile_options(const BuildOptions& o) {
   if (!o.vars_file.empty()) {
     TRY_ASSIGN(co.vars_file, load_vars_file(o.vars_file));
   }
-  if (!o.env_file.empty()) {
-    TRY_ASSIGN(co.env_file, load_env_file(o.env_file));
+  if (!o.env_files.empty()) {
+    TRY_ASSIGN(co.env_file, load_env_files(o.env_files));
   }
+  co.libc = o.libc;
   return co;
 }
 
@@ -158,8 +170,12 @@ base::Status build(const BuildOptions& o) {
     return base::fail(base::ErrorCode::kInvalidInput, o.config_file.string() + ": version \"" +
                                                           base::printable(cfg.package.version) + "\" is not a valid apk version");
 
-  Shared s{o, cfg, std::move(config_text), {}, nullptr, {}, {}, {}};
+  Shared s{o, cfg, std::move(config_text), {}, nullptr, {}, {}, {}, o.config_commit};
   TRY_ASSIGN(s.copts, compile_options(o));
+  if (s.config_commit.empty()) {
+    if (auto head = git_head_commit(fs::absolute(o.config_file).parent_path())) s.config_commit = *head;
+    else spdlog::debug("{}: not in a git repository: the SBOM names no commit for it", o.config_file.string());
+  }
 
   // Architectures: --arch (default host), minus those the package does not target.
   std::vector<apk::Arch> archs;

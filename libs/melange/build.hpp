@@ -45,7 +45,8 @@ struct BuildOptions {
   std::filesystem::path apk_cache_dir;       // downloaded indexes/packages
   std::filesystem::path workspace_dir;       // default: a temporary directory
   std::vector<std::filesystem::path> pipeline_dirs;
-  std::filesystem::path env_file, vars_file;
+  std::vector<std::filesystem::path> env_files;  // --env-file, repeatable (later files win)
+  std::filesystem::path vars_file;
   std::vector<std::string> build_options;    // --build-option
   std::string namespace_ = "unknown";
   std::string build_date;                    // --build-date (RFC 3339)
@@ -61,6 +62,17 @@ struct BuildOptions {
   bool ignore_signatures = false;
   std::chrono::seconds timeout{0};           // per step; 0 = the package's timeout, else none
   std::string recipe_hash;                   // recorded instead of recipe_hash() (melange rebuild)
+  std::vector<std::string> package_append;   // --package-append: more build-environment packages
+  // The configuration file in each package's SBOM: --license (default NOASSERTION), --git-commit
+  // (default: the HEAD of the git repository holding the file, if any) and --git-repo-url.
+  std::string config_license = "NOASSERTION";
+  std::string config_commit, config_repo_url;
+  bool strip_origin_name = false;            // --strip-origin-name: a subpackage is its own origin
+  // --cpu, --memory, --disk, --cpumodel: used where package.resources leaves them unset.
+  config::Resources default_resources;
+  // --lint-require / --lint-warn: replace the default linter behaviours when given.
+  std::optional<std::vector<std::string>> lint_require, lint_warn;
+  std::string libc = "gnu";                  // --override-host-triplet-libc-substitution-flavor
 };
 
 // The compile options build() uses for `o` (build date, namespace, pipeline dirs, options,

@@ -95,6 +95,8 @@ base::Result<std::vector<StagedPackage>> package_all(const PackagingInput& in) {
     lo.package_name = p->name;
     lo.disabled = p->checks.disabled;
     lo.test_uses = compiled_test_uses(*p);
+    lo.require = in.lint_require;
+    lo.warn = in.lint_warn;
     TRY_ASSIGN(auto findings, with_context(lint_dir(out_root / p->name, lo), "lint " + p->name));
     const LintFinding* first_error = nullptr;
     for (const auto& f : findings) {
@@ -117,6 +119,7 @@ base::Result<std::vector<StagedPackage>> package_all(const PackagingInput& in) {
     EmitInput e;
     e.package_dir = out_root / p->name;
     TRY_ASSIGN(e.info, compiled_package_info(b, *p));
+    if (in.strip_origin_name) e.info.origin = p->name;
     if (p->options) {
       e.no_provides = p->options->no_provides;
       e.no_depends = p->options->no_depends;
@@ -129,6 +132,9 @@ base::Result<std::vector<StagedPackage>> package_all(const PackagingInput& in) {
     sbom::PackageSbomInput s;
     s.namespace_ = b.namespace_;
     s.config_path = in.config_path;
+    s.config_license = in.config_license;
+    s.config_commit = in.config_commit;
+    s.config_repo_url = in.config_repo_url;
     s.created_epoch = b.source_date_epoch;
     for (const auto& src : b.sources) {
       sbom::SourceRef r;

@@ -6,6 +6,7 @@
 #include <cstdint>
 #include <filesystem>
 #include <map>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -25,6 +26,10 @@ struct PackagingInput {
   const apk::SigningKey* key = nullptr;
   std::string config_yaml;           // embedded as .melange.yaml (see embedded_config_yaml)
   std::string config_path;           // named in the SBOM
+  // The configuration's license, commit and repository URL in the SBOM (empty: not known).
+  std::string config_license, config_commit, config_repo_url;
+  bool strip_origin_name = false;    // each subpackage its own origin (--strip-origin-name)
+  std::optional<std::vector<std::string>> lint_require, lint_warn;  // replace the defaults
   std::map<uint32_t, std::string> user_names, group_names;
   // Owner on the host of the files the build creates (the melange process's uid/gid for
   // the bubblewrap and docker runners); mapped to root with the guest's `build` account.

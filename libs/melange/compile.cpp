@@ -386,6 +386,10 @@ Result<CompiledBuild> compile(const config::BuildConfig& cfg, const CompileOptio
 
   // Package-level variables, vars (+ --vars-file + options), var-transforms.
   VarMap vars = package_variables(cfg.package, b.arch, all_options, opts.build_options);
+  if (!opts.libc.empty() && opts.libc != "gnu") {
+    vars["host.triplet.gnu"] = apk::with_libc(b.arch.gnu_triplet, opts.libc);
+    vars["host.triplet.rust"] = apk::with_libc(b.arch.rust_triplet, opts.libc);
+  }
   OrderedMap user_vars = cfg.vars;
   for (const auto& [k, v] : opts.vars_file) config::map_set(user_vars, k, v);
   for (const auto* o : enabled)

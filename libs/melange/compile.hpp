@@ -45,6 +45,9 @@ struct CompileOptions {
   std::string namespace_ = "unknown";
   long long source_date_epoch = 0;
   Debug debug = Debug::kOff;
+  // --override-host-triplet-libc-substitution-flavor: the libc in ${{host.triplet.gnu}} and
+  // ${{host.triplet.rust}} ("gnu", or e.g. "musl"); the cross.triplet.* names are fixed.
+  std::string libc = "gnu";
 };
 
 struct CompiledStep {

@@ -329,7 +329,7 @@ std::vector<std::string> build_arguments(const BuildOptions& o) {
   opt("--apk-cache-dir", o.apk_cache_dir.string());
   opt("--workspace-dir", o.workspace_dir.string());
   for (const auto& p : o.pipeline_dirs) opt("--pipeline-dir", p.string());
-  opt("--env-file", o.env_file.string());
+  for (const auto& f : o.env_files) opt("--env-file", f.string());
   opt("--vars-file", o.vars_file.string());
   many("--build-option", o.build_options);
   opt("--namespace", o.namespace_);
@@ -343,6 +343,18 @@ std::vector<std::string> build_arguments(const BuildOptions& o) {
   if (o.network) a.push_back("--network");
   if (!o.run_tests) a.push_back("--test=false");
   if (o.ignore_signatures) a.push_back("--ignore-signatures");
+  many("--package-append", o.package_append);
+  if (o.config_license != "NOASSERTION") opt("--license", o.config_license);
+  opt("--git-commit", o.config_commit);
+  opt("--git-repo-url", o.config_repo_url);
+  if (o.strip_origin_name) a.push_back("--strip-origin-name");
+  opt("--cpu", o.default_resources.cpu);
+  opt("--cpumodel", o.default_resources.cpumodel);
+  opt("--memory", o.default_resources.memory);
+  opt("--disk", o.default_resources.disk);
+  if (o.lint_require) opt("--lint-require", base::join(*o.lint_require, ","));
+  if (o.lint_warn) opt("--lint-warn", base::join(*o.lint_warn, ","));
+  if (o.libc != "gnu") opt("--override-host-triplet-libc-substitution-flavor", o.libc);
   return a;
 }
 

@@ -42,10 +42,21 @@ sandbox::RunnerConfig runner_config(const fs::path& root, const Environment& env
   rc.timeout = spec.timeout;
   rc.cpus = spec.cpus;
   rc.memory_mb = spec.memory_mb;
+  rc.cpu_model = spec.cpu_model;
   return rc;
 }
 
+config::Resources with_defaults(const std::optional<config::Resources>& r, const config::Resources& d) {
+  config::Resources out = r.value_or(config::Resources{});
+  for (auto [field, fallback] : {std::pair{&out.cpu, &d.cpu}, std::pair{&out.cpumodel, &d.cpumodel},
+                                 std::pair{&out.memory, &d.memory}, std::pair{&out.disk, &d.disk}})
+    if (field->empty()) *field = *fallback;
+  return out;
+}
+
 base::Status apply_resources(const config::Resources& r, StartSpec& spec) {
+  spec.cpu_model = r.cpumodel;
+  spec.disk = r.disk;
   if (!r.cpu.empty()) {
     char* end = nullptr;
     unsigned long n = std::strtoul(r.cpu.c_str(), &end, 10);

@@ -54,10 +54,17 @@ struct StartSpec {
   std::chrono::seconds timeout{0};  // per step; 0 = none
   unsigned cpus = 0;                // VM runners: package.resources (0 = the runner's default)
   uint64_t memory_mb = 0;
+  std::string cpu_model;            // qemu's -cpu (empty: host with KVM, else max)
+  std::string disk;                 // resources.disk as written (not used: see docs/melange.md)
 };
 
+// The recipe's resources with the command line's (--cpu, --memory, --disk, --cpumodel) for
+// the fields it leaves empty.
+config::Resources with_defaults(const std::optional<config::Resources>& recipe, const config::Resources& flags);
+
 // package.resources / test-resources for VM runners: cpu "4" -> 4 (capped at this host's
-// cores), memory "8Gi", "512Mi", "2G", "1073741824" -> MiB. Empty fields stay 0.
+// cores), memory "8Gi", "512Mi", "2G", "1073741824" -> MiB, cpumodel as given. Empty fields
+// stay 0 / empty.
 base::Status apply_resources(const config::Resources& r, StartSpec& spec);
 
 class Guest {

@@ -57,6 +57,13 @@ base::Result<RebuildSource> rebuild_source(const apk::Package& pkg) {
       bool file = p.contains("primaryPackagePurpose") && p["primaryPackagePurpose"] == "FILE";
       if (file || name_ends_with(name, ".yaml") || name_ends_with(name, ".yml")) {
         r.config_name = name;
+        auto field = [&](const char* key) {
+          std::string v = p.contains(key) && p[key].is_string() ? p[key].get<std::string>() : "";
+          return v == "NOASSERTION" ? std::string() : v;
+        };
+        r.config_commit = field("versionInfo");
+        r.config_repo_url = field("downloadLocation");
+        r.config_license = field("licenseDeclared");
         break;
       }
     }
@@ -94,6 +101,9 @@ base::Result<std::vector<RebuildResult>> rebuild(const RebuildOptions& opts) {
       b.build_date.clear();
       b.source_date_epoch = src.build_date;
       b.recipe_hash = src.recipe_hash;
+      b.config_commit = src.config_commit;
+      b.config_repo_url = src.config_repo_url;
+      b.config_license = src.config_license.empty() ? "NOASSERTION" : src.config_license;
       if (b.source_dir.empty()) {
         b.source_dir = tmp.path();
         b.empty_workspace = true;

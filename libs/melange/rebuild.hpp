@@ -32,6 +32,10 @@ struct RebuildSource {
   std::string name, version, arch, origin;
   std::string config_yaml;  // .melange.yaml
   std::string config_name;  // the SBOM's FILE package ("hello.yaml")
+  // Its version (the commit), download location (the repository URL) and declared license,
+  // each empty when the SBOM has NOASSERTION or nothing: the rebuild passes them on as
+  // --git-commit, --git-repo-url and --license so that its SBOM says the same.
+  std::string config_commit, config_repo_url, config_license;
   std::string namespace_;   // .PKGINFO maintainer
   long long build_date = 0; // .PKGINFO builddate
   std::string recipe_hash;  // .PKGINFO `# recipe = ` (carried over: the rebuild compiles the locked config)

@@ -35,7 +35,15 @@ base::Status run_one(const CompiledBuild& build, const CompiledPackage& pkg, con
   gs.temp_parent = o.temp_parent;
   gs.prefix = "melange-test-guest-";
   TRY_ASSIGN(Guest guest, Guest::create(env, build.arch, gs));
-  TRY_ASSIGN(fs::path ws, guest.temp_workspace("melange-test-ws-"));
+  fs::path ws;
+  if (o.workspace_dir.empty()) {
+    TRY_ASSIGN(ws, guest.temp_workspace("melange-test-ws-"));
+  } else {
+    ws = fs::absolute(o.workspace_dir).lexically_normal();
+    std::error_code ec;
+    fs::create_directories(ws, ec);
+    if (ec) return tl::unexpected(base::io_error(ws, "cannot create the workspace", ec.value()));
+  }
   if (!o.remove) guest.keep(ws);  // kept whatever happens, for debugging
   WorkspaceSpec wspec;
   wspec.dir = ws;
@@ -44,6 +52,7 @@ base::Status run_one(const CompiledBuild& build, const CompiledPackage& pkg, con
   TRY(prepare_workspace(wspec));
 
   StartSpec ss = start_spec(o, ws, env.environment, build);
+  TRY(apply_resources(o.resources, ss));
   spdlog::info("{}: running {} step(s) in a fresh {} guest", what, t.steps.size(), o.runner);
   TRY(guest.start(ss));
   PipelineRun run;

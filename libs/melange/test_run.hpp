@@ -37,6 +37,8 @@ struct TestOptions {
   bool remove = true;
   Interactive interactive = Interactive::kOff;
   std::chrono::seconds timeout{0};
+  std::filesystem::path workspace_dir;      // --workspace-dir: used instead of a temporary one
+  config::Resources resources;              // --cpu, --memory, --disk, --cpumodel (VM runners)
 };
 
 // Runs the test sections; `only` limits them to one package name (empty = all). A package

@@ -113,4 +113,13 @@ base::Result<config::OrderedMap> load_env_file(const std::filesystem::path& file
   return parse_env_file(text, file.string());
 }
 
+base::Result<config::OrderedMap> load_env_files(const std::vector<std::filesystem::path>& files) {
+  config::OrderedMap out;
+  for (const auto& f : files) {
+    TRY_ASSIGN(config::OrderedMap one, load_env_file(f));
+    for (auto& [k, v] : one) config::map_set(out, k, std::move(v));
+  }
+  return out;
+}
+
 }  // namespace melange

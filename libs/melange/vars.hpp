@@ -46,5 +46,7 @@ base::Result<config::OrderedMap> load_vars_file(const std::filesystem::path& fil
 // single/double-quoted values allowed). Malformed lines are errors naming file:line.
 base::Result<config::OrderedMap> parse_env_file(std::string_view text, std::string_view filename);
 base::Result<config::OrderedMap> load_env_file(const std::filesystem::path& file);
+// Several --env-file files merged in order: a later file's value for a key wins.
+base::Result<config::OrderedMap> load_env_files(const std::vector<std::filesystem::path>& files);
 
 }  // namespace melange

@@ -75,16 +75,6 @@ namespace {
 // The repository directory of a local index URL (<repo>/<arch>/APKINDEX.tar.gz) exists and
 // holds no index for any architecture yet (an out dir before its first package; one indexed
 // for other architectures only is the wrong repository, an error).
-bool local_repo_exists(const std::string& index_url) {
-  auto p = fetch::local_path(index_url);
-  if (!p) return false;
-  std::error_code ec;
-  std::filesystem::path repo = std::filesystem::path(*p).parent_path().parent_path();
-  if (!std::filesystem::is_directory(repo, ec)) return false;
-  for (const auto& e : std::filesystem::directory_iterator(repo, ec))
-    if (std::filesystem::exists(e.path() / "APKINDEX.tar.gz", ec)) return false;
-  return !ec;
-}
 }  // namespace
 
 base::Result<RepositorySet> RepositorySet::open(const std::vector<RepoSpec>& specs, const apk::Keyring& keyring,
@@ -140,10 +130,11 @@ base::Result<RepositorySet> RepositorySet::open(const std::vector<RepoSpec>& spe
       TRY_ASSIGN(bytes, base::read_file(*hit));
     } else {
       auto got = downloaded[r] ? std::move(*downloaded[r]) : set.client_->get(effective);
-      if (!got && !remote && got.error().code == base::ErrorCode::kNotFound && local_repo_exists(effective)) {
-        // A local repository directory without an index yet (an out dir before its first
-        // package): an empty repository, not an error.
-        spdlog::info("{}: no index yet: an empty repository", shown);
+      if (!got && !remote && got.error().code == base::ErrorCode::kNotFound) {
+        // A local repository without an index for this architecture (an out dir before its
+        // first package, as wolfi-dev/os's Makefile appends): skipped with a warning, as the
+        // original tools do, not an error.
+        spdlog::warn("{}: no index here: skipped (an empty repository)", shown);
         set.universe_.add_repository(solver::Repository{spec.tag, static_cast<int>(set.specs_.size() - r), spec.url});
         set.indexes_.emplace_back();
         continue;

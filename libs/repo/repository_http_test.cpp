@@ -229,6 +229,22 @@ TEST_F(HttpRepository, IndexesOfSeveralRepositoriesAreFetchedTogether) {
   EXPECT_EQ(set->universe().package(0).name, "app");
 }
 
+// Unlike a local directory, a remote repository without the architecture's index is an error
+// naming the URL, with a hint.
+TEST_F(HttpRepository, RemoteMissingIndexIsAnErrorNamingTheUrl) {
+  write_repo(path("www/os"), "aarch64", {{"app"}});
+  HttpServer server(path("www"));
+  ASSERT_TRUE(server.running());
+  auto keys = testing::test_keyring();
+  Options o = opts_;
+  o.fetch.retries = 0;
+  auto set = RepositorySet::open({RepoSpec::parse(server.url("/os")).value()}, keys, apk::parse_arch("x86_64").value(), o);
+  ASSERT_FALSE(set);
+  EXPECT_EQ(set.error().code, base::ErrorCode::kNotFound);
+  EXPECT_NE(set.error().message.find(server.url("/os/x86_64/APKINDEX.tar.gz")), std::string::npos) << set.error().message;
+  EXPECT_NE(set.error().hint.find("x86_64"), std::string::npos) << set.error().hint;
+}
+
 TEST_F(HttpRepository, CorruptCacheEntryIsReplacedOnline) {
   write_repo(path("www/os"), "x86_64", {{"app"}});
   HttpServer server(path("www"));

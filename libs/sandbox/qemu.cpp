@@ -93,11 +93,8 @@ bool natural_less(const std::string& a, const std::string& b) {
 
 std::vector<std::string> qemu_args(const QemuSettings& s) {
   std::vector<std::string> a = {"-nodefaults", "-no-user-config", "-display", "none", "-no-reboot"};
-  if (s.arch == "aarch64") {
-    a.insert(a.end(), {"-machine", "virt", "-cpu", s.kvm ? "host" : "max"});
-  } else {
-    a.insert(a.end(), {"-machine", "pc", "-cpu", s.kvm ? "host" : "max"});
-  }
+  const std::string cpu = !s.cpu_model.empty() ? s.cpu_model : s.kvm ? "host" : "max";
+  a.insert(a.end(), {"-machine", s.arch == "aarch64" ? "virt" : "pc", "-cpu", cpu});
   a.insert(a.end(), {"-accel", s.kvm ? "kvm" : "tcg,thread=multi"});
   a.insert(a.end(), {"-smp", std::to_string(std::max(1u, s.cpus)), "-m", std::to_string(s.memory_mb) + "M"});
   std::string cmdline = std::string(s.arch == "aarch64" ? "console=ttyAMA0" : "console=ttyS0") +
@@ -265,6 +262,7 @@ base::Status QemuRunner::start(const RunnerConfig& cfg) {
   s.kvm = kvm_usable();
   s.cpus = cfg.cpus ? cfg.cpus : std::min(2u, std::max(1u, std::thread::hardware_concurrency()));
   s.memory_mb = cfg.memory_mb ? cfg.memory_mb : 4096;
+  s.cpu_model = cfg.cpu_model;
   TRY_ASSIGN(s.kernel, find_kernel(getenv_str("QEMU_KERNEL_IMAGE"), "/boot"));
   s.initrd = dir_->path() / "initramfs.cpio";
   s.socket = dir_->path() / "cmd.sock";

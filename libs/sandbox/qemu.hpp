@@ -37,6 +37,7 @@ struct QemuSettings {
   bool kvm = false;
   unsigned cpus = 2;
   uint64_t memory_mb = 4096;
+  std::string cpu_model;  // -cpu; empty: host with KVM, else max
   std::filesystem::path kernel, initrd, socket, console_log;
   bool virtio_channel = true;
   bool network = false;  // user-mode (slirp) network on a virtio-net card

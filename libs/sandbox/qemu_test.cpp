@@ -49,6 +49,9 @@ TEST(QemuArgs, TcgWithoutNetworkAndWithVirtioChannel) {
   a = qemu_args(s);
   EXPECT_TRUE(has_pair(a, "-netdev", "user,id=net0"));
   EXPECT_TRUE(has_pair(a, "-device", "virtio-net-pci,netdev=net0,romfile="));
+  s.cpu_model = "Skylake-Client";  // --cpumodel / resources.cpumodel
+  a = qemu_args(s);
+  EXPECT_TRUE(has_pair(a, "-cpu", "Skylake-Client"));
 }
 
 TEST(QemuKernel, EnvironmentThenNewestInBoot) {

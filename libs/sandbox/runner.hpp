@@ -44,6 +44,7 @@ struct RunnerConfig {
   // Virtual machines only (qemu): vCPUs and memory; 0 = the runner's default.
   unsigned cpus = 0;
   uint64_t memory_mb = 0;
+  std::string cpu_model;  // qemu -cpu MODEL (empty: host with KVM, else max)
 };
 
 struct ExecResult {

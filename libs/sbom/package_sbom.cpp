@@ -73,6 +73,7 @@ std::string package_sbom_json(const PackageSbomInput& in) {
     std::string cfg_id = doc.new_id("Package", in.config_path + (in.config_commit.empty() ? "" : "-" + in.config_commit));
     std::string location = in.config_repo_url.empty() ? "NOASSERTION" : in.config_repo_url;
     Json& cfg = doc.add_package(cfg_id, in.config_path, in.config_commit, supplier, config_purl(in), location);
+    if (!in.config_license.empty()) doc.set_license(cfg, in.config_license);
     cfg["primaryPackagePurpose"] = "FILE";
     doc.relate(apk_id, "DESCRIBED_BY", cfg_id);
   }

@@ -22,6 +22,7 @@ struct PackageSbomInput {
   std::string copyright;  // may be empty
   std::string namespace_; // distribution / purl namespace (wolfi); default "unknown"
   std::string config_path, config_repo_url, config_commit;
+  std::string config_license;  // the configuration file's own license (melange --license); empty: NOASSERTION
   int64_t created_epoch = 0;
   std::vector<SourceRef> sources;
   std::string tool_version;
