@@ -30,20 +30,26 @@ std::string git_line(const std::string& dir, const std::string& args) {
 
 void add_common_flags(CLI::App& sub, CommonFlags& f, FlagSet set) {
   auto& o = f.opts;
-  sub.add_option("-k,--keyring-append", o.keyring_append, "Extra key file or URL to trust (repeatable)");
+  // The list flags split at commas as well, as apko's (Go string slices) do.
+  sub.add_option("-k,--keyring-append", o.keyring_append, "Extra key file or URL to trust (repeatable, comma separated)")
+      ->delimiter(',');
   sub.add_option("-r,--repository-append", o.repository_append,
-                 "Extra repository, used to build and written to /etc/apk/repositories (repeatable)");
+                 "Extra repository, used to build and written to /etc/apk/repositories (repeatable, comma separated)")
+      ->delimiter(',');
   sub.add_option("-b,--build-repository-append", o.build_repository_append,
-                 "Extra repository used only to build (repeatable)");
-  sub.add_option("-p,--package-append", o.package_append, "Extra package to install (repeatable)");
+                 "Extra repository used only to build (repeatable, comma separated)")
+      ->delimiter(',');
+  sub.add_option("-p,--package-append", o.package_append, "Extra package to install (repeatable, comma separated)")
+      ->delimiter(',');
   sub.add_option("--arch", f.arch_flag, "Architectures, comma separated (apk or OCI names, 'all', 'host')");
   sub.add_option("--cache-dir", f.cache_dir, "Cache for downloaded indexes, packages and keys");
   sub.add_flag("--offline", o.offline, "Use only the cache and local repositories");
   sub.add_flag("--ignore-signatures", o.ignore_signatures, "Do not verify index and package signatures");
   sub.add_option("--mirror", o.mirrors, "Rewrite a URL prefix FROM=TO (repeatable; over $APK_MIRRORS)");
-  sub.add_option("--include-paths", o.include_paths, "Extra directories searched for include: files");
+  sub.add_option("--include-paths", o.include_paths, "Extra directories searched for include: files (comma separated)")
+      ->delimiter(',');
   if (set == FlagSet::kBuild) {
-    sub.add_option("--annotations", f.annotations, "OCI annotation key:value (repeatable)");
+    sub.add_option("--annotations", f.annotations, "OCI annotation key:value (repeatable, comma separated)")->delimiter(',');
     sub.add_option("--build-date", f.build_date, "Image creation time (RFC 3339); SOURCE_DATE_EPOCH wins");
     sub.add_option("--lockfile", f.lockfile, "Install exactly the packages of this lock file");
     sub.add_option("--sbom", f.sbom, "Write SBOMs (true/false)")->default_str("true");

@@ -85,6 +85,9 @@ solve_error "  pretend-baselayout: no package satisfies pretend-baselayout>2" \
 solve_error "  pretend-baselayout: pretend-baselayout-1.0.0-r0 is excluded by a conflict" \
   "    world -> replayout-1.0.0-r0: needs pretend-baselayout" "    world: conflicts with !pretend-baselayout" \
   -- -p '!pretend-baselayout'
+# -p takes a comma separated list too, as apko's string slices do
+solve_error "  nonexistent: no package provides it" "  pretend-baselayout: no package satisfies pretend-baselayout>2" \
+  -- -p 'nonexistent,pretend-baselayout>2'
 solve_error "  custom-ca-certificates: provided by custom-ca-certs-1-1.0.0-r0, custom-ca-certs-2-1.0.0-r0 without a version" \
   -- -p custom-ca-certificates
 
