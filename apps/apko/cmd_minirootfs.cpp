@@ -16,7 +16,7 @@ cli::Command build_minirootfs_command() {
           [](CLI::App& sub) {
             struct Args {
               CommonFlags f;
-              std::string config, out, build_arch;
+              std::string config, out, build_arch, sbom_path;
             };
             auto a = std::make_shared<Args>();
             sub.add_option("config", a->config, "Image config (YAML)")->required();
@@ -24,7 +24,10 @@ cli::Command build_minirootfs_command() {
             sub.add_option("--build-arch", a->build_arch, "Architecture (default: the host's)");
             add_common_flags(sub, a->f, FlagSet::kResolve);
             sub.add_option("--build-date", a->f.build_date, "Build date (RFC 3339)");
+            sub.add_option("--sbom-path", a->sbom_path, "Accepted for compatibility; no SBOM is written for a root filesystem");
             return [a]() -> base::Status {
+              if (!a->sbom_path.empty())
+                spdlog::warn("build-minirootfs --sbom-path {}: not supported, no SBOM is written", a->sbom_path);
               a->f.vcs = false;
               if (!a->build_arch.empty()) a->f.arch_flag = a->build_arch;
               if (a->f.arch_flag.empty()) a->f.arch_flag = "host";

@@ -18,12 +18,19 @@ cli::Command publish_command() {
               CommonFlags f;
               std::string config;
               std::vector<std::string> refs;
+              std::string image_refs;
+              bool local = false;
             };
             auto a = std::make_shared<Args>();
             sub.add_option("config", a->config, "Image config (YAML)")->required();
             sub.add_option("refs", a->refs, "References to push to, e.g. registry.example/app:latest")->required();
             add_common_flags(sub, a->f, FlagSet::kBuild);
+            sub.add_option("--image-refs", a->image_refs, "File to write the pushed references to (per-arch images, then the index)");
+            sub.add_flag("--local", a->local, "Load into the local Docker daemon instead (not supported: see the error)");
             return [a]() -> base::Status {
+              if (a->local)
+                return base::fail(base::ErrorCode::kUnsupported, "publish --local: loading into a Docker daemon is not supported",
+                                  "apko build CONFIG TAG image.tar, then docker load < image.tar (or podman load)");
               TRY(finish_common_flags(a->f, a->config));
               std::vector<oci::Reference> refs;
               for (const auto& r : a->refs) {
@@ -42,6 +49,13 @@ cli::Command publish_command() {
                 if (!st) return tl::unexpected(st.error().context("push " + ref.str()));
               }
               if (a->f.sbom && !a->f.sbom_path.empty()) TRY(apko::write_sboms(r, a->f.sbom_path));
+              if (!a->image_refs.empty()) {
+                // As apko writes them: each architecture's image, then the index, by digest.
+                std::string lines;
+                for (const auto& img : images) lines += refs.front().name() + "@" + img.manifest_digest + "\n";
+                lines += refs.front().name() + "@" + r.index.digest + "\n";
+                TRY(base::write_file_atomic(a->image_refs, lines, 0644));
+              }
               for (const auto& ref : refs) std::printf("%s@%s\n", ref.name().c_str(), r.index.digest.c_str());
               return {};
             };

@@ -4,5 +4,7 @@
 #include "common/cli.hpp"
 
 int main(int argc, char** argv) {
-  return cli::run("apko", "Build OCI images from apk packages", apko_app::commands(), argc, argv);
+  cli::RunOptions options;
+  options.workdir_flag = true;  // apko -C DIR, as the original
+  return cli::run("apko", "Build OCI images from apk packages", apko_app::commands(), argc, argv, options);
 }

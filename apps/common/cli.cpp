@@ -2,7 +2,11 @@
 
 #include <spdlog/spdlog.h>
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <exception>
 #include <algorithm>
 #include <memory>
@@ -10,6 +14,7 @@
 
 #include "base/interrupt.hpp"
 #include "base/log.hpp"
+#include "base/strings.hpp"
 #include "ma_version.hpp"
 
 namespace cli {
@@ -29,6 +34,25 @@ std::string error_line(const base::Error& e) {
 }  // namespace
 
 namespace {
+// The platform in Go's spelling, as `version --json` prints it.
+#if defined(__x86_64__)
+constexpr const char* kGoArch = "amd64";
+#elif defined(__aarch64__)
+constexpr const char* kGoArch = "arm64";
+#elif defined(__arm__)
+constexpr const char* kGoArch = "arm";
+#elif defined(__i386__)
+constexpr const char* kGoArch = "386";
+#elif defined(__powerpc64__)
+constexpr const char* kGoArch = "ppc64le";
+#elif defined(__s390x__)
+constexpr const char* kGoArch = "s390x";
+#elif defined(__riscv)
+constexpr const char* kGoArch = "riscv64";
+#else
+constexpr const char* kGoArch = "unknown";
+#endif
+
 void collect_flags(const CLI::App& app, std::set<std::string>& out) {
   for (const CLI::Option* opt : app.get_options())
     if (opt->get_expected_max() == 0)
@@ -53,7 +77,7 @@ std::vector<std::string> join_bool_values(const CLI::App& app, const std::vector
 }
 
 int run(const std::string& tool, const std::string& description, const std::vector<Command>& commands, int argc,
-        char** argv) {
+        char** argv, const RunOptions& options) {
   base::install_interrupt_handlers();  // first: a Ctrl-C from now on unwinds (base/interrupt.hpp)
   CLI::App app{description, tool};
   app.require_subcommand(1);
@@ -61,6 +85,8 @@ int run(const std::string& tool, const std::string& description, const std::vect
   std::string log_level = "info";
   app.add_option("--log-level", log_level, "Log level: trace, debug, info, warn, error, off")
       ->capture_default_str();
+  std::string workdir;
+  if (options.workdir_flag) app.add_option("-C,--workdir", workdir, "Working directory to change into before the command");
   std::vector<std::function<base::Status()>> handlers(commands.size());
   std::vector<CLI::App*> subs;
   for (size_t i = 0; i < commands.size(); ++i) {
@@ -79,6 +105,11 @@ int run(const std::string& tool, const std::string& description, const std::vect
   if (auto st = base::setup_logging(log_level); !st) {
     std::fprintf(stderr, "%s: %s\n", tool.c_str(), st.error().to_string().c_str());
     return base::exit_status(st.error().code);
+  }
+  if (!workdir.empty() && ::chdir(workdir.c_str()) != 0) {
+    std::fprintf(stderr, "%s: error: %s: cannot change into the working directory: %s\n", tool.c_str(),
+                 base::printable(workdir).c_str(), std::strerror(errno));
+    return base::exit_status(base::ErrorCode::kUsage);
   }
   try {
     for (size_t i = 0; i < subs.size(); ++i) {
@@ -101,9 +132,21 @@ int run(const std::string& tool, const std::string& description, const std::vect
 
 Command version_command(const std::string& tool) {
   return Command{"version", "Print the version and the git commit this binary was built from",
-                 [tool](CLI::App&) {
-                   return [tool]() -> base::Status {
-                     std::printf("%s %s (commit %s)\n", tool.c_str(), MA_VERSION, MA_GIT_COMMIT);
+                 [tool](CLI::App& sub) {
+                   auto json = std::make_shared<bool>(false);
+                   sub.add_flag("--json", *json, "Print the version as JSON (the keys the original tools print)");
+                   return [tool, json]() -> base::Status {
+                     if (!*json) {
+                       std::printf("%s %s (commit %s)\n", tool.c_str(), MA_VERSION, MA_GIT_COMMIT);
+                       return {};
+                     }
+                     std::string commit = MA_GIT_COMMIT;
+                     const bool dirty = commit.size() > 6 && commit.compare(commit.size() - 6, 6, "-dirty") == 0;
+                     if (dirty) commit.resize(commit.size() - 6);
+                     const std::string arch = kGoArch;
+                     std::printf("{\n  \"gitVersion\": \"%s\",\n  \"gitCommit\": \"%s\",\n  \"gitTreeState\": \"%s\",\n"
+                                 "  \"buildDate\": \"unknown\",\n  \"compiler\": \"%s\",\n  \"platform\": \"linux/%s\"\n}\n",
+                                 MA_VERSION, commit.c_str(), dirty ? "dirty" : "clean", "gcc", arch.c_str());
                      return {};
                    };
                  }};

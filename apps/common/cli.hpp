@@ -20,10 +20,15 @@ struct Command {
   std::function<std::function<base::Status()>(CLI::App& sub)> setup;
 };
 
+// Tool-wide flags beyond --log-level.
+struct RunOptions {
+  bool workdir_flag = false;  // -C/--workdir DIR: change into DIR before the command (apko's)
+};
+
 // Parses argv, sets up logging from --log-level, runs the chosen command and
 // returns the process exit status. Catches everything: no exception leaves.
 int run(const std::string& tool, const std::string& description, const std::vector<Command>& commands, int argc,
-        char** argv);
+        char** argv, const RunOptions& options = {});
 
 // Makefiles written for the original tools pass boolean flags as two words
 // (`--generate-index false`), which its flag parser reads as the flag alone plus a stray

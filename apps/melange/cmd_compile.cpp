@@ -5,6 +5,7 @@
 #include "base/strings.hpp"
 #include "config/build_config.hpp"
 #include "melange/commands.hpp"
+#include "melange/build.hpp"
 #include "melange/compile.hpp"
 #include "melange/vars.hpp"
 
@@ -21,6 +22,11 @@ struct CompileFlags {
   std::vector<std::string> env_files;
   std::string vars_file, namespace_ = "unknown", libc = "gnu";
   bool debug = false;
+  std::string build_date;
+  // The build flags the original's compile accepts without using them for its output.
+  std::vector<std::string> unused_lists;
+  std::string unused_text, timeout;
+  bool unused_flag = false;
 };
 
 base::Result<melange::CompileOptions> to_options(const CompileFlags& f) {
@@ -47,7 +53,11 @@ base::Result<melange::CompileOptions> to_options(const CompileFlags& f) {
       return base::fail(base::ErrorCode::kUsage, "SOURCE_DATE_EPOCH must be a non-negative integer, got \"" +
                                                      std::string(sde) + "\"");
     o.source_date_epoch = v;
+  } else if (!f.build_date.empty()) {
+    TRY_ASSIGN(o.source_date_epoch, melange::parse_rfc3339(f.build_date));
   }
+  if (!f.timeout.empty() && !base::parse_duration(f.timeout))
+    return base::fail(base::ErrorCode::kUsage, "--timeout \"" + f.timeout + "\" is not a duration (e.g. 30m, 1h30m, 90s)");
   return o;
 }
 
@@ -69,6 +79,20 @@ cli::Command compile_command() {
                 ->capture_default_str();
             sub.add_option("--namespace", f->namespace_, "Package namespace (distro name)")->capture_default_str();
             sub.add_flag("--debug", f->debug, "Add set -x to every step");
+            sub.add_option("--build-date", f->build_date, "Build time (RFC 3339); $SOURCE_DATE_EPOCH wins");
+            // `melange compile` takes the build's flags, as the original's does; those that do not
+            // change the compiled configuration are accepted and unused there too.
+            for (const char* name : {"-k,--keyring-append", "-r,--repository-append", "--package-append", "--log-policy"})
+              sub.add_option(name, f->unused_lists, "Accepted as for build; not used by compile")->delimiter(',');
+            for (const char* name : {"--workspace-dir", "--source-dir", "--cache-dir", "--cache-source", "--apk-cache-dir",
+                                     "--signing-key", "--out-dir", "--dependency-log", "--runner", "--cpu", "--memory",
+                                     "--git-commit", "--git-repo-url", "--license"})
+              sub.add_option(name, f->unused_text, "Accepted as for build; not used by compile");
+            sub.add_option("--timeout", f->timeout, "Accepted as for build (a duration); not used by compile");
+            for (const char* name : {"--generate-index", "--empty-workspace", "--strip-origin-name", "--create-build-log",
+                                     "--debug-runner", "-i,--interactive", "--rm", "--fail-on-lint-warning",
+                                     "--generate-provenance"})
+              sub.add_flag(name, f->unused_flag, "Accepted as for build; not used by compile");
             return [f]() -> Status {
               TRY_ASSIGN(auto cfg, config::load_build_config(f->config));
               TRY_ASSIGN(auto opts, to_options(*f));

@@ -16,6 +16,7 @@ cli::Command initramfs_command() {
             struct Opts {
               std::string out, arch = "host";
               std::vector<std::string> repos, keys, packages, mirrors;
+              std::string init_package;
             };
             auto o = std::make_shared<Opts>();
             sub.add_option("-o,--output", o->out, "Output .cpio (or .cpio.gz)")->required();
@@ -24,7 +25,10 @@ cli::Command initramfs_command() {
             sub.add_option("-k,--keyring", o->keys, "Public key to trust; repeatable");
             sub.add_option("-p,--package", o->packages, "Package to install (default: busybox); repeatable");
             sub.add_option("--mirror", o->mirrors, "Rewrite URL prefix FROM to TO (FROM=TO); repeatable");
+            sub.add_option("--init-package", o->init_package, "Accepted for compatibility; our own init is always used");
             return [o]() -> base::Status {
+              if (!o->init_package.empty())
+                spdlog::warn("--init-package {}: not used, the initramfs boots this melange's own init", o->init_package);
               TRY_ASSIGN(apk::Arch arch, o->arch == "host" ? base::Result<apk::Arch>(apk::host_arch()) : apk::parse_arch(o->arch));
               if (arch != apk::host_arch())
                 return base::fail(base::ErrorCode::kUnsupported,

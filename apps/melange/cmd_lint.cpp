@@ -43,7 +43,8 @@ cli::Command lint_command() {
   return {"lint", "Run the package linters over .apk files", [](CLI::App& sub) {
             struct Opts {
               std::vector<std::string> packages, require, warn, enable;
-              bool require_set = false, warn_set = false;
+              bool require_set = false, warn_set = false, persist = false;
+              std::string out_dir;
             };
             auto o = std::make_shared<Opts>();
             auto* req = sub.add_option("--lint-require", o->require, "Linters whose findings are errors (replaces the defaults)")
@@ -52,8 +53,11 @@ cli::Command lint_command() {
                              ->delimiter(',');
             sub.add_option("--lint-enable", o->enable, "Off-by-default linters to run as warnings (documentation, empty)")
                 ->delimiter(',');
+            sub.add_flag("--persist-lint-results", o->persist, "Accepted for compatibility; results are printed only");
+            sub.add_option("--out-dir", o->out_dir, "Accepted for compatibility (with --persist-lint-results); unused");
             sub.add_option("packages", o->packages, "The .apk files to lint")->required();
             return [o, req, warn]() -> base::Status {
+              if (o->persist) spdlog::warn("--persist-lint-results: not supported, lint results are only printed");
               size_t errors = 0, warnings = 0;
               for (const auto& path : o->packages) {
                 apk::PackageReadOptions ro;

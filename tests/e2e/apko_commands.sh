@@ -58,6 +58,12 @@ t = rows("tar -tvzf layer.tar.gz --numeric-owner", False)
 assert c == t, sorted(set(c.items()) ^ set(t.items()))[:20]
 PY
 
+# --- -C/--workdir: paths are taken from there, as apko -C does ----------------------------
+mkdir wd && ln -s "$TD" wd/testdata && cp apko.yaml wd/
+"$APKO" -C wd build --arch x86_64 --sbom=false apko.yaml golden:latest c.tar 2>c.log || fail "apko -C wd build: $(cat c.log)"
+cmp wd/c.tar single.tar || fail "apko -C wd wrote another image (or not into wd)"
+expect_fail "cannot change into the working directory" "$APKO" --workdir "$WORK/nowhere" version
+
 # --- build --sbom-formats / --format ---------------------------------------------------
 "$APKO" build --arch x86_64 --sbom-formats spdx --format tar --sbom-path sboms apko.yaml golden:latest f.tar 2>f.log ||
   fail "build --sbom-formats spdx --format tar: $(cat f.log)"

@@ -27,7 +27,7 @@ curl -fs "http://127.0.0.1:$PORT/v2/" >/dev/null || fail "registry did not start
 
 ln -s "$TD" testdata && cp "$DATA/configs/apko/cli-repo.yaml" apko.yaml
 REF=127.0.0.1:$PORT/apko/golden
-"$APKO" publish apko.yaml "$REF:latest" "$REF:v1" > pushed 2>publish.log || fail "publish: $(cat publish.log)"
+"$APKO" publish --image-refs refs.txt apko.yaml "$REF:latest" "$REF:v1" > pushed 2>publish.log || fail "publish: $(cat publish.log)"
 digest=$(sed -n 1p pushed | sed 's/.*@//')
 [ "$(sed -n 1p pushed)" = "$REF@$digest" ] || fail "publish output: $(cat pushed)"
 [ "$(wc -l < pushed)" = 2 ] || fail "publish output: $(cat pushed)"
@@ -42,6 +42,16 @@ skopeo inspect --tls-verify=false --override-arch amd64 "docker://$REF:latest" >
 grep -q "\"Architecture\": \"amd64\"" insp.json || fail "per-arch image: $(cat insp.json)"
 skopeo inspect --tls-verify=false --raw "docker://$REF@$amd64" > m.json || fail "manifest by digest"
 [ "sha256:$(sha256sum < m.json | cut -d" " -f1)" = "$amd64" ] || fail "per-arch manifest digest differs"
+# --image-refs: each architecture's image, then the index, by digest (as apko writes the file).
+python3 - "$REF" <<'PY' > refs.expected || fail "expected refs"
+import json, sys
+for m in json.load(open('raw.json'))['manifests']:
+    print(sys.argv[1] + '@' + m['digest'])
+PY
+echo "$REF@$digest" >> refs.expected
+diff <(sort refs.expected) <(sort refs.txt) > /dev/null || fail "--image-refs: $(cat refs.txt) vs $(cat refs.expected)"
+[ "$(tail -1 refs.txt)" = "$REF@$digest" ] || fail "--image-refs: the index is not last: $(cat refs.txt)"
+expect_fail "publish --local: loading into a Docker daemon is not supported" "$APKO" publish --local apko.yaml "$REF:x"
 
 # The same build as a tarball has the same index digest (publish and build agree).
 "$APKO" build apko.yaml "$REF:latest" local.tar 2>/dev/null || fail "build"

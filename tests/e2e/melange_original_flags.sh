@@ -110,5 +110,15 @@ TEST
 grep -q "flags test: passed" test.log || fail "the test did not run: $(tail -3 test.log)"
 [ -f "$WORK/tws/melange-out/flags/usr/share/flags/mark" ] || fail "--workspace-dir not used: $(ls -R "$WORK/tws" | head)"
 
+# melange compile takes the build's flags too (as the original's); --build-date sets the epoch.
+env -u SOURCE_DATE_EPOCH "$MELANGE" compile src/flags.yaml --arch "$ARCH" --build-date 2024-01-02T03:04:05Z -k test.rsa.pub \
+  -r "$WORK/out" --package-append build-base --signing-key test.rsa --out-dir out --rm --generate-index false \
+  --license MIT --git-repo-url https://github.com/example/os --timeout 1h --pipeline-dirs "$WORK/pipes" > compiled.json 2>compile.log ||
+  fail "compile with build flags: $(cat compile.log)"
+python3 -c 'import json,sys; d=json.load(open("compiled.json")); assert d["source-date-epoch"] == 1704164645, d["source-date-epoch"]' ||
+  fail "compile --build-date: $(head -c 300 compiled.json)"
+"$MELANGE" version --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert set(d) >= {"gitVersion","gitCommit","gitTreeState","platform"}, d' ||
+  fail "version --json: $("$MELANGE" version --json)"
+
 expect_fail '--timeout "5x" is not a duration' "$MELANGE" build src/flags.yaml --timeout 5x
 echo "melange build and test accept the original's flags"
