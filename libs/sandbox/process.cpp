@@ -9,6 +9,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstring>
 #include <filesystem>
@@ -219,7 +220,7 @@ void Child::kill(int sig) {
 void Child::kill_tree(std::chrono::milliseconds grace, std::chrono::milliseconds limit) {
   if (pid_ <= 0 || reaped_) return;
   // Found before anything is signalled: once the child is gone, its descendants belong to init.
-  const auto procs = descendants(pid_);
+  auto procs = descendants(pid_);
   int code = 0;
   if (grace.count() > 0) {
     kill(SIGTERM);
@@ -227,6 +228,11 @@ void Child::kill_tree(std::chrono::milliseconds grace, std::chrono::milliseconds
     while (!try_wait(&code) && std::chrono::steady_clock::now() < until)
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
   }
+  // Looked for again while the child still stands: a process forked after the first look (a
+  // step's shell starting its next command as the signal came) is killed and waited for too.
+  if (!reaped_)
+    for (const auto& p : descendants(pid_))
+      if (std::find(procs.begin(), procs.end(), p) == procs.end()) procs.push_back(p);
   for (const auto& [pid, start] : procs) {
     ProcStat st;
     if (read_proc_stat(pid, &st) && st.start == start) ::kill(pid, SIGKILL);

@@ -2,11 +2,14 @@
 
 #include <gtest/gtest.h>
 
+#include <signal.h>
 #include <unistd.h>
 
 #include <chrono>
 #include <fstream>
 #include <string>
+
+#include "base/fs.hpp"
 
 namespace sandbox {
 namespace {
@@ -139,6 +142,32 @@ TEST(ChildKillTree, StopsDescendantsOutsideTheGroupAndWaitsForThem) {
   EXPECT_FALSE(alive(grandchild));
   int code = 0;
   EXPECT_TRUE(child->try_wait(&code));
+}
+
+// A descendant forked after kill_tree first looked (during the grace period: here the shell
+// ignores SIGTERM and starts it 0.2 s in, in another session) is found again and stopped.
+TEST(ChildKillTree, StopsADescendantStartedDuringTheGrace) {
+  auto dir = base::TempDir::create("ma-killtree-");
+  ASSERT_TRUE(dir);
+  const std::string pidfile = (dir->path() / "pid").string();
+  SpawnOptions o;
+  o.out = Stdio::kPipe;
+  auto child = Child::spawn({"sh", "-c", "trap '' TERM; echo ready; sleep 0.2; setsid sleep 300 </dev/null >/dev/null 2>&1 & "
+                                         "echo $! > " + pidfile + "; wait"},
+                            o);
+  ASSERT_TRUE(child) << child.error().to_string();
+  char c = 0;
+  while (::read(child->stdout_fd(), &c, 1) == 1 && c != '\n') {
+  }
+  child->kill_tree(std::chrono::milliseconds(1500));
+  auto text = base::read_file(pidfile);
+  ASSERT_TRUE(text) << "the grandchild never started";
+  const pid_t grandchild = pid_t(std::stol(*text));
+  std::ifstream f("/proc/" + std::to_string(grandchild) + "/stat");
+  std::string stat;
+  const bool alive = std::getline(f, stat) && stat[stat.rfind(')') + 2] != 'Z';
+  if (alive) ::kill(grandchild, SIGKILL);
+  EXPECT_FALSE(alive) << "the grandchild started during the grace period survived";
 }
 
 }  // namespace
