@@ -30,7 +30,8 @@ cli::Command build_command() {
             auto lint_warn = std::make_shared<std::vector<std::string>>();
             auto ignored = std::make_shared<IgnoredFlags>();
             sub.add_option("config", *cfgs,
-                           "The melange YAML file (default melange.yaml); several files or directories of them build "
+                           "The melange YAML file (default: .melange.yaml, .melange.yml, melange.yaml or melange.yml); "
+                           "several files or directories of them build "
                            "in dependency order");
             sub.add_option("-j,--jobs", *jobs, "Several recipes: builds at once (default: one per engine slot, else 1)");
             sub.add_flag("--dry-run", *dry_run, "Several recipes: print the build plan (order, what is skipped and why) only");
@@ -87,7 +88,10 @@ cli::Command build_command() {
             auto* req_opt = sub.get_option("--lint-require");
             auto* warn_opt = sub.get_option("--lint-warn");
             return [=]() -> base::Status {
-              if (cfgs->empty()) cfgs->push_back("melange.yaml");
+              if (cfgs->empty()) {
+                TRY_ASSIGN(std::string found, default_config_file());
+                cfgs->push_back(found);
+              }
               o->archs = *archs;
               o->interactive = *interactive ? melange::Interactive::kOn : melange::Interactive::kOff;
               TRY_ASSIGN(o->timeout, orig->timeout_seconds());

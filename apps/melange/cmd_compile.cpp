@@ -7,6 +7,7 @@
 #include "melange/commands.hpp"
 #include "melange/build.hpp"
 #include "melange/compile.hpp"
+#include "melange/original_flags.hpp"
 #include "melange/vars.hpp"
 
 namespace melange_app {
@@ -66,7 +67,7 @@ base::Result<melange::CompileOptions> to_options(const CompileFlags& f) {
 cli::Command compile_command() {
   return {"compile", "Print the fully resolved build plan of a melange configuration as JSON", [](CLI::App& sub) {
             auto f = std::make_shared<CompileFlags>();
-            sub.add_option("config", f->config, "The melange YAML file")->required();
+            sub.add_option("config", f->config, "The melange YAML file (default: .melange.yaml, melange.yaml, ...)");
             sub.add_option("--arch", f->arch, "Architecture to compile for (default: the host)");
             sub.add_option("--pipeline-dir", f->pipeline_dirs, "Directory searched for uses: pipelines before the built-ins");
             sub.add_option("--pipeline-dirs", f->pipeline_dirs, "The same, comma separated")->delimiter(',');
@@ -94,6 +95,9 @@ cli::Command compile_command() {
                                      "--generate-provenance"})
               sub.add_flag(name, f->unused_flag, "Accepted as for build; not used by compile");
             return [f]() -> Status {
+              if (f->config.empty()) {
+                TRY_ASSIGN(f->config, default_config_file());
+              }
               TRY_ASSIGN(auto cfg, config::load_build_config(f->config));
               TRY_ASSIGN(auto opts, to_options(*f));
               TRY_ASSIGN(auto build, melange::compile(cfg, opts));

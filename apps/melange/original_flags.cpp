@@ -2,6 +2,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <filesystem>
+
 #include "base/strings.hpp"
 
 namespace melange_app {
@@ -26,6 +28,17 @@ base::Result<std::chrono::seconds> OriginalFlags::timeout_seconds() const {
                       "--timeout \"" + timeout + "\" is not a duration (e.g. 30m, 1h30m, 90s) or a number of seconds");
   auto s = std::chrono::ceil<std::chrono::seconds>(*d);
   return s;
+}
+
+base::Result<std::string> default_config_file() {
+  std::error_code ec;
+  for (const char* name : {".melange.yaml", ".melange.yml", "melange.yaml", "melange.yml"})
+    if (std::filesystem::exists(name, ec)) {
+      spdlog::info("no configuration file given: using {}", name);
+      return std::string(name);
+    }
+  return base::fail(base::ErrorCode::kUsage,
+                    "no configuration file given, and none of .melange.yaml, .melange.yml, melange.yaml, melange.yml here");
 }
 
 void IgnoredFlags::add_to(CLI::App& sub) {

@@ -28,6 +28,11 @@ struct OriginalFlags {
   base::Result<std::chrono::seconds> timeout_seconds() const;
 };
 
+// The configuration `melange build` / `compile` use when none is named: the first of
+// .melange.yaml, .melange.yml, melange.yaml, melange.yml in the working directory (the
+// original's order); a usage error naming them when there is none.
+base::Result<std::string> default_config_file();
+
 // `melange build` flags of the original that change nothing here: --cleanup and
 // --fail-on-lint-warning (the original ignores them too) are silent; --trace,
 // --generate-provenance, --persist-lint-results and --dependency-log name what they would

@@ -117,6 +117,11 @@ env -u SOURCE_DATE_EPOCH "$MELANGE" compile src/flags.yaml --arch "$ARCH" --buil
   fail "compile with build flags: $(cat compile.log)"
 python3 -c 'import json,sys; d=json.load(open("compiled.json")); assert d["source-date-epoch"] == 1704164645, d["source-date-epoch"]' ||
   fail "compile --build-date: $(head -c 300 compiled.json)"
+# No configuration named: the first of .melange.yaml, .melange.yml, melange.yaml, melange.yml.
+mkdir dflt && sed 's/name: flags$/name: dotfile/' src/flags.yaml > dflt/.melange.yaml && cp src/flags.yaml dflt/melange.yaml
+(cd dflt && "$MELANGE" compile --arch "$ARCH" --pipeline-dirs "$WORK/pipes") | python3 -c 'import json,sys; assert json.load(sys.stdin)["package"]["name"] == "dotfile"' ||
+  fail "compile without a config did not take .melange.yaml"
+mkdir none && (cd none && expect_fail "none of .melange.yaml, .melange.yml, melange.yaml, melange.yml here" "$MELANGE" build)
 "$MELANGE" version --json | python3 -c 'import json,sys; d=json.load(sys.stdin); assert set(d) >= {"gitVersion","gitCommit","gitTreeState","platform"}, d' ||
   fail "version --json: $("$MELANGE" version --json)"
 
