@@ -4,11 +4,11 @@
 
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 #include <cstdio>
 #include <cstring>
 #include <exception>
-#include <algorithm>
 #include <memory>
 #include <set>
 
@@ -31,9 +31,7 @@ std::string error_line(const base::Error& e) {
   }
   return out;
 }
-}  // namespace
 
-namespace {
 // The platform in Go's spelling, as `version --json` prints it.
 #if defined(__x86_64__)
 constexpr const char* kGoArch = "amd64";

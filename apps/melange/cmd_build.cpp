@@ -1,7 +1,6 @@
 // melange build: YAML -> signed packages in --out-dir (libs/melange/build.hpp).
 #include <cstdlib>
 
-#include "base/strings.hpp"
 #include "melange/build.hpp"
 #include "melange/commands.hpp"
 #include "melange/graph_build.hpp"
@@ -103,13 +102,7 @@ cli::Command build_command() {
               if (req_opt->count()) o->lint_require = *lint_require;
               if (warn_opt->count()) o->lint_warn = *lint_warn;
               ignored->warn();
-              if (const char* sde = std::getenv("SOURCE_DATE_EPOCH"); sde && *sde) {
-                long long v = 0;
-                if (!base::parse_int64(sde, &v) || v < 0)
-                  return base::fail(base::ErrorCode::kUsage, std::string("SOURCE_DATE_EPOCH \"") + sde +
-                                                                 "\" is not a non-negative integer");
-                o->source_date_epoch = v;
-              }
+              TRY_ASSIGN(o->source_date_epoch, source_date_epoch_from_env());
               std::error_code ec;
               bool graph = cfgs->size() > 1 || *dry_run || std::filesystem::is_directory(cfgs->front(), ec);
               if (graph) {

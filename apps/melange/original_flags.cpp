@@ -2,6 +2,7 @@
 
 #include <spdlog/spdlog.h>
 
+#include <cstdlib>
 #include <filesystem>
 
 #include "base/strings.hpp"
@@ -28,6 +29,15 @@ base::Result<std::chrono::seconds> OriginalFlags::timeout_seconds() const {
                       "--timeout \"" + timeout + "\" is not a duration (e.g. 30m, 1h30m, 90s) or a number of seconds");
   auto s = std::chrono::ceil<std::chrono::seconds>(*d);
   return s;
+}
+
+base::Result<std::optional<long long>> source_date_epoch_from_env() {
+  const char* sde = std::getenv("SOURCE_DATE_EPOCH");
+  if (!sde || !*sde) return std::optional<long long>();
+  long long v = 0;
+  if (!base::parse_int64(sde, &v) || v < 0)
+    return base::fail(base::ErrorCode::kUsage, std::string("SOURCE_DATE_EPOCH \"") + sde + "\" is not a non-negative integer");
+  return std::optional<long long>(v);
 }
 
 base::Result<std::string> default_config_file() {

@@ -7,6 +7,7 @@
 
 #include <chrono>
 #include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -27,6 +28,10 @@ struct OriginalFlags {
   // The parsed --timeout (0 when not given); a one-line usage error otherwise.
   base::Result<std::chrono::seconds> timeout_seconds() const;
 };
+
+// $SOURCE_DATE_EPOCH for build and compile: nullopt when unset or empty, a usage error when it
+// is not a non-negative integer.
+base::Result<std::optional<long long>> source_date_epoch_from_env();
 
 // The configuration `melange build` / `compile` use when none is named: the first of
 // .melange.yaml, .melange.yml, melange.yaml, melange.yml in the working directory (the

@@ -126,4 +126,6 @@ mkdir none && (cd none && expect_fail "none of .melange.yaml, .melange.yml, mela
   fail "version --json: $("$MELANGE" version --json)"
 
 expect_fail '--timeout "5x" is not a duration' "$MELANGE" build src/flags.yaml --timeout 5x
+expect_fail '--timeout "5x" is not a duration' "$MELANGE" compile src/flags.yaml --timeout 5x
+SOURCE_DATE_EPOCH=soon expect_fail 'SOURCE_DATE_EPOCH "soon" is not a non-negative integer' "$MELANGE" compile src/flags.yaml
 echo "melange build and test accept the original's flags"
