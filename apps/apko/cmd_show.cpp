@@ -14,21 +14,12 @@ cli::Command show_config_command() {
   return {"show-config", "Print the config after include: merging and flags, as YAML", [](CLI::App& sub) {
             struct Args {
               CommonFlags f;
-              std::string config, registry_explorer;
-              bool spanning_tree = false, web = false;
+              std::string config;
             };
             auto a = std::make_shared<Args>();
             sub.add_option("config", a->config, "Image config (YAML)")->required();
             add_common_flags(sub, a->f, FlagSet::kResolve);
-            sub.add_flag("--spanning-tree", a->spanning_tree, "Accepted for compatibility; the whole graph is printed");
-            sub.add_option("--registry-explorer", a->registry_explorer, "Accepted for compatibility; no links are added");
-            sub.add_flag("--web", a->web, "Serve the graph over HTTP (not supported: see the error)");
             return [a]() -> base::Status {
-              if (a->web)
-                return base::fail(base::ErrorCode::kUnsupported, "dot --web: serving the graph is not supported",
-                                  "apko dot CONFIG | dot -Tsvg > graph.svg");
-              if (a->spanning_tree || !a->registry_explorer.empty())
-                spdlog::warn("dot: --spanning-tree and --registry-explorer are not supported; printing the whole graph");
               a->f.vcs = false;
               TRY(finish_common_flags(a->f, a->config));
               TRY_ASSIGN(apko::Plan plan, apko::prepare_plan(a->config, a->f.opts));
@@ -82,12 +73,21 @@ cli::Command dot_command() {
   return {"dot", "Print the resolution of the first architecture as a Graphviz graph", [](CLI::App& sub) {
             struct Args {
               CommonFlags f;
-              std::string config;
+              std::string config, registry_explorer;
+              bool spanning_tree = false, web = false;
             };
             auto a = std::make_shared<Args>();
             sub.add_option("config", a->config, "Image config (YAML)")->required();
             add_common_flags(sub, a->f, FlagSet::kResolve);
+            sub.add_flag("--spanning-tree", a->spanning_tree, "Accepted for compatibility; the whole graph is printed");
+            sub.add_option("--registry-explorer", a->registry_explorer, "Accepted for compatibility; no links are added");
+            sub.add_flag("--web", a->web, "Serve the graph over HTTP (not supported: see the error)");
             return [a]() -> base::Status {
+              if (a->web)
+                return base::fail(base::ErrorCode::kUnsupported, "dot --web: serving the graph is not supported",
+                                  "apko dot CONFIG | dot -Tsvg > graph.svg");
+              if (a->spanning_tree || !a->registry_explorer.empty())
+                spdlog::warn("dot: --spanning-tree and --registry-explorer are not supported; printing the whole graph");
               a->f.vcs = false;
               TRY(finish_common_flags(a->f, a->config));
               TRY_ASSIGN(apko::Plan plan, apko::make_plan(a->config, a->f.opts));

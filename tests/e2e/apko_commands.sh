@@ -63,6 +63,13 @@ mkdir wd && ln -s "$TD" wd/testdata && cp apko.yaml wd/
 "$APKO" -C wd build --arch x86_64 --sbom=false apko.yaml golden:latest c.tar 2>c.log || fail "apko -C wd build: $(cat c.log)"
 cmp wd/c.tar single.tar || fail "apko -C wd wrote another image (or not into wd)"
 expect_fail "cannot change into the working directory" "$APKO" --workdir "$WORK/nowhere" version
+# The original's dot and build-minirootfs flags: accepted (a warning says what is not done), --web refused.
+"$APKO" dot --arch x86_64 --spanning-tree --registry-explorer https://example.invalid apko.yaml > dot.out 2>dot.log ||
+  fail "dot --spanning-tree: $(cat dot.log)"
+grep -q "^digraph" dot.out && grep -q "not supported; printing the whole graph" dot.log || fail "dot --spanning-tree: $(cat dot.log)"
+expect_fail "dot --web: serving the graph is not supported" "$APKO" dot --web apko.yaml
+"$APKO" build-minirootfs --build-arch x86_64 --sbom-path sboms-m apko.yaml mini.tar 2>mini.log || fail "build-minirootfs --sbom-path: $(cat mini.log)"
+grep -q "no SBOM is written" mini.log || fail "build-minirootfs --sbom-path: no warning: $(cat mini.log)"
 
 # --- build --sbom-formats / --format ---------------------------------------------------
 "$APKO" build --arch x86_64 --sbom-formats spdx --format tar --sbom-path sboms apko.yaml golden:latest f.tar 2>f.log ||

@@ -110,6 +110,10 @@ TEST
 grep -q "flags test: passed" test.log || fail "the test did not run: $(tail -3 test.log)"
 [ -f "$WORK/tws/melange-out/flags/usr/share/flags/mark" ] || fail "--workspace-dir not used: $(ls -R "$WORK/tws" | head)"
 
+# melange lint takes the original's --persist-lint-results/--out-dir (results only printed).
+"$MELANGE" lint --persist-lint-results --out-dir out "$APK" > lint.out 2>lint.log || fail "lint --persist-lint-results: $(cat lint.log)"
+grep -q "persist-lint-results: not supported" lint.log || fail "lint --persist-lint-results: no warning: $(cat lint.log)"
+
 # melange compile takes the build's flags too (as the original's); --build-date sets the epoch.
 env -u SOURCE_DATE_EPOCH "$MELANGE" compile src/flags.yaml --arch "$ARCH" --build-date 2024-01-02T03:04:05Z -k test.rsa.pub \
   -r "$WORK/out" --package-append build-base --signing-key test.rsa --out-dir out --rm --generate-index false \
