@@ -89,8 +89,9 @@ diff <(pkginfo "out-bwrap/$ARCH/small-1.0-r0.apk" | grep -E "^(depend|provides) 
 echo "ok: qemu and bubblewrap give the same package contents"
 
 # melange initramfs
-"$MELANGE" initramfs -o initramfs.cpio -r "$BOOT" -k "$BOOT/bootstrap.rsa.pub" >initramfs.log 2>&1 ||
+"$MELANGE" initramfs -o initramfs.cpio -r "$BOOT" -k "$BOOT/bootstrap.rsa.pub" --init-package microvm-init >initramfs.log 2>&1 ||
   fail "melange initramfs failed: $(tail -3 initramfs.log)"
+grep -q "init-package microvm-init: not used" initramfs.log || fail "--init-package: no warning: $(cat initramfs.log)"
 cpio -it --quiet < initramfs.cpio > cpio.list || fail "GNU cpio cannot list the initramfs"
 for f in .ma/init .ma/channel usr/bin/busybox; do
   grep -qx "$f" cpio.list || fail "initramfs lacks $f: $(head -5 cpio.list)"
